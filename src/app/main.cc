@@ -1,0 +1,179 @@
+// src/app/main.cc — the `jisr` command: serve, migrate, demo.
+#include <sodium.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "app/config.h"
+#include "app/migrations.h"
+#include "app/web_app.h"
+#include "platform/db/database.h"
+#include "platform/db/migrate.h"
+#include "platform/http/server.h"
+#include "platform/log/log.h"
+
+namespace {
+
+using namespace jisr;
+
+struct CommonOptions {
+  std::string db_url = "sqlite:jisr.db";
+  std::string log_level = "info";
+  std::string log_format = "json";
+  int pool_size = 8;
+};
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string web_root;
+  std::size_t threads = 0;
+  std::size_t max_body = 1 << 20;
+  bool secure_cookies = false;
+};
+
+void add_common(CLI::App* cmd, CommonOptions& o, bool with_db = true) {
+  if (with_db) {
+    cmd->add_option("--db", o.db_url, "Database URL: sqlite:PATH or postgresql://USER@HOST/DB")
+        ->envname("JISR_DB")
+        ->capture_default_str();
+  }
+  cmd->add_option("--log-level", o.log_level, "debug, info, warn or error")
+      ->envname("JISR_LOG_LEVEL")
+      ->capture_default_str();
+  cmd->add_option("--log-format", o.log_format, "json (one object per line) or text")
+      ->envname("JISR_LOG_FORMAT")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  cmd->add_option("--db-pool", o.pool_size, "Database connections per server")
+      ->envname("JISR_DB_POOL")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+}
+
+void add_serve(CLI::App* cmd, ServeOptions& s) {
+  cmd->add_option("--listen", s.listen, "Address and port to listen on, HOST:PORT")
+      ->envname("JISR_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--web-root", s.web_root,
+                  "Folder holding web/ and node_modules/ (default: the source tree)")
+      ->envname("JISR_WEB_ROOT");
+  cmd->add_option("--threads", s.threads, "Request threads (default: 4 per core, at least 8)")
+      ->envname("JISR_THREADS");
+  cmd->add_option("--max-body", s.max_body, "Largest request body accepted, in bytes")
+      ->envname("JISR_MAX_BODY")
+      ->capture_default_str();
+  cmd->add_flag("--secure-cookies", s.secure_cookies,
+                "Mark cookies Secure (when served over HTTPS behind a proxy)")
+      ->envname("JISR_SECURE_COOKIES");
+}
+
+std::unique_ptr<db::Database> open_and_migrate(const CommonOptions& o) {
+  db::PoolOptions pool;
+  pool.size = o.pool_size;
+  auto db = db::open(o.db_url, pool);
+  const int applied = db::migrate(*db, app::all_migrations(), [](const db::Migration& m) {
+    log::info("migration_applied", {{"version", static_cast<std::int64_t>(m.version)},
+                                    {"name", std::string_view(m.name)}});
+  });
+  log::info("database_ready", {{"url", std::string_view(db->redacted_url())},
+                               {"migrations_applied", static_cast<std::int64_t>(applied)}});
+  return db;
+}
+
+int run_server(db::Database& db, const ServeOptions& s, const std::string& banner) {
+  const auto [host, port] = app::parse_listen(s.listen);
+  app::WebOptions web;
+  web.web_root = s.web_root.empty() ? app::default_web_root() : s.web_root;
+  web.max_body_bytes = s.max_body;
+  web.secure_cookies = s.secure_cookies;
+  app::WebApp webapp(web, db);
+
+  http::ServerOptions server;
+  server.address = host;
+  server.port = port;
+  server.threads =
+      s.threads ? s.threads : std::max<std::size_t>(8, 4 * std::thread::hardware_concurrency());
+  server.hard_body_limit_bytes = std::max<std::size_t>(s.max_body * 4, 16 << 20);
+  const auto started = std::chrono::steady_clock::now();
+  http::serve(
+      server, [&webapp](http::Request& r) { return webapp.dispatch(r); },
+      [&] {
+        log::info("listening", {{"address", std::string_view(host)},
+                                {"port", static_cast<std::int64_t>(port)},
+                                {"threads", static_cast<std::int64_t>(server.threads)}});
+        if (!banner.empty()) std::cout << banner << std::flush;
+      });
+  log::info("stopped",
+            {{"uptime_s",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) {
+    std::cerr << "jisr: libsodium failed to initialise\n";
+    return 1;
+  }
+  CLI::App cli{"Jisr — information system for social protection (Morocco)"};
+  cli.require_subcommand(1);
+  CommonOptions common;
+  ServeOptions serve;
+
+  auto* serve_cmd = cli.add_subcommand("serve", "Apply pending migrations and serve HTTP");
+  add_common(serve_cmd, common);
+  add_serve(serve_cmd, serve);
+
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+  add_common(migrate_cmd, common);
+
+  std::string demo_file = "jisr-demo.db";
+  auto* demo_cmd = cli.add_subcommand(
+      "demo", "Create a fresh SQLite demo database, load reference data and serve it");
+  add_common(demo_cmd, common, /*with_db=*/false);
+  add_serve(demo_cmd, serve);
+  demo_cmd->add_option("--file", demo_file, "Demo database file (replaced if it exists)")
+      ->capture_default_str();
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    log::configure(log::parse_level(common.log_level), common.log_format == "json");
+    if (migrate_cmd->parsed()) {
+      auto db = open_and_migrate(common);
+      std::cout << "migrations: " << db::applied_versions(*db).size() << " applied on "
+                << db->redacted_url() << "\n";
+      return 0;
+    }
+    if (serve_cmd->parsed()) {
+      auto db = open_and_migrate(common);
+      return run_server(*db, serve, "");
+    }
+    if (demo_cmd->parsed()) {
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(demo_file + suffix);
+      }
+      common.db_url = "sqlite:" + demo_file;
+      auto db = open_and_migrate(common);
+      const auto [host, port] = app::parse_listen(serve.listen);
+      const std::string shown = (host == "0.0.0.0" ? "127.0.0.1" : host);
+      const std::string banner = "\nJisr demo is running: http://" + shown + ":" +
+                                 std::to_string(port) + "/\n" + "Database: " + demo_file +
+                                 " (SQLite, reference data loaded)\n" + "Stop with Ctrl-C.\n\n";
+      return run_server(*db, serve, banner);
+    }
+  } catch (const db::ConnectionError& e) {
+    std::cerr << "jisr: " << e.what() << "\n";
+    return 2;
+  } catch (const db::MigrationError& e) {
+    std::cerr << "jisr: " << e.what() << " (the schema was left as it was before it)\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "jisr: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,216 @@
+// src/platform/db/database.cc — the pool, transactions and value accessors shared by both
+// engines.
+#include "platform/db/database.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <regex>
+
+#include "platform/db/postgres.h"
+#include "platform/db/sqlite.h"
+
+namespace jisr::db {
+
+std::size_t Result::column(std::string_view name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == name) return i;
+  }
+  throw DbError("no column named " + std::string(name));
+}
+
+std::optional<std::string> as_text(const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return std::nullopt;
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  throw DbError("expected a text value");
+}
+
+std::optional<std::int64_t> as_int(const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return std::nullopt;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    // PostgreSQL NUMERIC and COUNT(*) over some drivers arrive as text.
+    try {
+      std::size_t used = 0;
+      auto n = std::stoll(*s, &used);
+      if (used == s->size()) return n;
+    } catch (const std::exception&) {
+    }
+  }
+  throw DbError("expected an integer value");
+}
+
+std::optional<double> as_real(const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return std::nullopt;
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  throw DbError("expected a real value");
+}
+
+std::string text_or(const Value& v, std::string fallback) {
+  auto t = as_text(v);
+  return t ? *t : std::move(fallback);
+}
+
+// ---- pool ---------------------------------------------------------------------------------
+
+struct Database::State {
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::unique_ptr<Connection>> idle;
+  int open = 0;
+  int in_use = 0;
+  std::uint64_t acquired_total = 0;
+  std::uint64_t waited_total = 0;
+  std::uint64_t timeouts_total = 0;
+};
+
+Database::Database(Dialect dialect, std::string redacted_url, PoolOptions options, Factory factory)
+    : dialect_(dialect),
+      redacted_url_(std::move(redacted_url)),
+      options_(options),
+      factory_(std::move(factory)),
+      state_(std::make_shared<State>()) {
+  if (options_.size < 1) options_.size = 1;
+}
+
+Lease Database::acquire() {
+  std::unique_lock lock(state_->mu);
+  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  bool waited = false;
+  while (state_->idle.empty() && state_->open >= options_.size) {
+    waited = true;
+    if (state_->cv.wait_until(lock, deadline) == std::cv_status::timeout && state_->idle.empty() &&
+        state_->open >= options_.size) {
+      ++state_->timeouts_total;
+      throw ConnectionError("no database connection free within " +
+                            std::to_string(options_.acquire_timeout.count()) + " ms");
+    }
+  }
+  if (waited) ++state_->waited_total;
+  ++state_->acquired_total;
+  if (!state_->idle.empty()) {
+    auto conn = std::move(state_->idle.front());
+    state_->idle.pop_front();
+    ++state_->in_use;
+    return Lease(this, std::move(conn));
+  }
+  // Open a new connection outside the lock: connecting to PostgreSQL takes milliseconds.
+  ++state_->open;
+  ++state_->in_use;
+  lock.unlock();
+  try {
+    return Lease(this, factory_());
+  } catch (...) {
+    lock.lock();
+    --state_->open;
+    --state_->in_use;
+    state_->cv.notify_one();
+    throw;
+  }
+}
+
+void Database::release(std::unique_ptr<Connection> conn, bool broken) {
+  std::lock_guard lock(state_->mu);
+  --state_->in_use;
+  if (broken || !conn) {
+    --state_->open;
+  } else {
+    state_->idle.push_back(std::move(conn));
+  }
+  state_->cv.notify_one();
+}
+
+PoolStats Database::stats() const {
+  std::lock_guard lock(state_->mu);
+  PoolStats s;
+  s.size = options_.size;
+  s.open = state_->open;
+  s.in_use = state_->in_use;
+  s.acquired_total = state_->acquired_total;
+  s.waited_total = state_->waited_total;
+  s.timeouts_total = state_->timeouts_total;
+  return s;
+}
+
+Lease::~Lease() {
+  if (owner_ && conn_) {
+    // A connection left inside an aborted transaction or broken by the server must not
+    // serve the next request.
+    const bool ok = !broken_ && conn_->alive();
+    owner_->release(ok ? std::move(conn_) : nullptr, !ok);
+  }
+}
+
+// ---- transactions -------------------------------------------------------------------------
+
+Transaction::Transaction(Database& db, TxMode mode) : lease_(db.acquire()) {
+  try {
+    if (db.dialect() == Dialect::kSqlite && mode == TxMode::kWrite) {
+      lease_->exec_script("BEGIN IMMEDIATE");
+    } else {
+      lease_->exec_script("BEGIN");
+    }
+  } catch (...) {
+    lease_.discard();
+    throw;
+  }
+}
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    lease_->exec_script("ROLLBACK");
+  } catch (...) {
+    // The connection is in an unknown state; do not reuse it.
+    lease_.discard();
+  }
+}
+
+void Transaction::commit() {
+  if (done_) throw DbError("transaction already finished");
+  try {
+    lease_->exec_script("COMMIT");
+    done_ = true;
+  } catch (...) {
+    // The destructor will try ROLLBACK; a failed COMMIT is never silently retried.
+    throw;
+  }
+}
+
+// ---- opening ------------------------------------------------------------------------------
+
+std::string redact_url(const std::string& url) {
+  // scheme://user:password@host -> scheme://user:***@host
+  static const std::regex with_password(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^@/]*@)");
+  std::string out =
+      std::regex_replace(url, with_password, "$1:***@", std::regex_constants::format_first_only);
+  // key=value form inside the query string: password=secret
+  static const std::regex query_password(R"(([?&]password=)[^&]*)");
+  return std::regex_replace(out, query_password, "$1***");
+}
+
+std::unique_ptr<Database> open(const std::string& url, const PoolOptions& options) {
+  std::unique_ptr<Database> db;
+  if (url.rfind("sqlite:", 0) == 0) {
+    db = open_sqlite(url.substr(7), options);
+  } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    db = open_postgres(url, options);
+  } else {
+    throw std::invalid_argument(
+        "unknown database URL scheme (expected sqlite:PATH or "
+        "postgresql://...): " +
+        redact_url(url));
+  }
+  // Connect once now, so that a wrong URL is reported at start, not at the first request.
+  try {
+    auto lease = db->acquire();
+    (void)lease;
+  } catch (const std::exception& e) {
+    throw ConnectionError("cannot open database " + db->redacted_url() + ": " + e.what());
+  }
+  return db;
+}
+
+}  // namespace jisr::db

@@ -1,0 +1,204 @@
+// src/platform/db/database.h
+//
+// The one database interface of Jisr. Two engines implement it: SQLite (embedded, the
+// default) and PostgreSQL (production, several servers). Domain code writes one SQL text
+// with `$1..$n` placeholders in the common subset of both dialects; where the dialects
+// differ, it asks `dialect()` or ships a per-dialect migration.
+//
+// Parameters reach PostgreSQL untyped and it infers each type from the SQL around it; a
+// parameter with no such context (`$1 IS NULL`) must be cast: `CAST($1 AS TEXT) IS NULL`.
+//
+// Usage:
+//   auto db = db::open("sqlite:jisr.db", {});
+//   db::Transaction tx(*db, db::TxMode::kWrite);
+//   tx.conn().query("INSERT INTO t(a) VALUES ($1)", {db::Value("x")});
+//   tx.commit();   // destructor rolls back when commit() was not reached
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace jisr::db {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A parameter or a column value: NULL, integer, real or text.
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+inline Value null() {
+  return Value{};
+}
+// Convenience for optional inputs: an empty optional binds NULL.
+inline Value optional_text(const std::optional<std::string>& s) {
+  return s ? Value(*s) : Value{};
+}
+
+// Failure of the database itself (bad SQL, constraint, I/O). Not user-facing: the HTTP
+// layer answers 500 and logs it, except for the subclasses below.
+class DbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+// A UNIQUE or PRIMARY KEY constraint refused the write.
+class UniqueViolation : public DbError {
+ public:
+  using DbError::DbError;
+};
+// The database cannot be reached or opened, or no connection was free in time.
+class ConnectionError : public DbError {
+ public:
+  using DbError::DbError;
+};
+
+// The rows a statement returned, fully materialised (result sets in Jisr are paginated and
+// small; streaming exports use `Connection::for_each`).
+class Result {
+ public:
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+  std::int64_t affected_rows = 0;
+
+  bool empty() const { return rows.empty(); }
+  std::size_t size() const { return rows.size(); }
+  // Index of a column by name; throws DbError when absent (a programming error).
+  std::size_t column(std::string_view name) const;
+};
+
+// Typed accessors; a NULL reads as the empty optional. A value of another type throws
+// DbError (a schema/programming mismatch, not user input).
+std::optional<std::string> as_text(const Value& v);
+std::optional<std::int64_t> as_int(const Value& v);
+std::optional<double> as_real(const Value& v);
+std::string text_or(const Value& v, std::string fallback);
+
+// One open connection. Not thread-safe: a connection is used by one thread at a time,
+// through a lease from the Database pool.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs one statement with `$1..$n` parameters and returns its rows.
+  virtual Result query(std::string_view sql, const std::vector<Value>& params) = 0;
+  Result query(std::string_view sql, std::initializer_list<Value> params = {}) {
+    return query(sql, std::vector<Value>(params));
+  }
+  // Runs one statement and calls `row_fn` for every row without materialising them all.
+  virtual void for_each(std::string_view sql, const std::vector<Value>& params,
+                        const std::function<void(const std::vector<Value>&)>& row_fn) = 0;
+  // Runs a script of several statements without parameters (migrations).
+  virtual void exec_script(std::string_view sql) = 0;
+  // Cheap liveness check; false when the connection is broken and should be replaced.
+  virtual bool alive() = 0;
+};
+
+struct PoolOptions {
+  int size = 8;                                     // connections kept at most
+  std::chrono::milliseconds acquire_timeout{5000};  // wait for a free connection
+  std::chrono::milliseconds busy_timeout{5000};     // SQLite: wait on a locked database
+};
+
+struct PoolStats {
+  int size = 0;    // configured maximum
+  int open = 0;    // connections currently open
+  int in_use = 0;  // leased right now
+  std::uint64_t acquired_total = 0;
+  std::uint64_t waited_total = 0;    // acquisitions that had to wait
+  std::uint64_t timeouts_total = 0;  // acquisitions that gave up
+};
+
+class Database;
+
+// A connection borrowed from the pool; returned when destroyed.
+class Lease {
+ public:
+  Lease(Database* owner, std::unique_ptr<Connection> conn)
+      : owner_(owner), conn_(std::move(conn)) {}
+  Lease(Lease&&) noexcept = default;
+  Lease& operator=(Lease&&) = delete;
+  Lease(const Lease&) = delete;
+  ~Lease();
+  Connection& operator*() { return *conn_; }
+  Connection* operator->() { return conn_.get(); }
+  // Marks the connection as broken: it is closed instead of going back to the pool.
+  void discard() { broken_ = true; }
+
+ private:
+  Database* owner_;
+  std::unique_ptr<Connection> conn_;
+  bool broken_ = false;
+};
+
+// A pool of connections to one database. Thread-safe.
+class Database {
+ public:
+  using Factory = std::function<std::unique_ptr<Connection>()>;
+  Database(Dialect dialect, std::string redacted_url, PoolOptions options, Factory factory);
+  virtual ~Database() = default;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Dialect dialect() const { return dialect_; }
+  // The URL with any password replaced by "***": safe to log and print.
+  const std::string& redacted_url() const { return redacted_url_; }
+  // Borrows a connection, opening one if needed. Throws ConnectionError on timeout or when
+  // the database cannot be reached.
+  Lease acquire();
+  PoolStats stats() const;
+
+ private:
+  friend class Lease;
+  void release(std::unique_ptr<Connection> conn, bool broken);
+
+  struct State;
+  Dialect dialect_;
+  std::string redacted_url_;
+  PoolOptions options_;
+  Factory factory_;
+  std::shared_ptr<State> state_;
+};
+
+enum class TxMode {
+  kRead,   // reads only; on SQLite a deferred transaction
+  kWrite,  // will write; on SQLite takes the write lock at BEGIN to avoid upgrade deadlocks
+};
+
+// One transaction on a leased connection (RAII): rolled back unless commit() is called.
+class Transaction {
+ public:
+  Transaction(Database& db, TxMode mode);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  Connection& conn() { return *lease_; }
+  Result query(std::string_view sql, std::initializer_list<Value> params = {}) {
+    return lease_->query(sql, std::vector<Value>(params));
+  }
+  Result query(std::string_view sql, const std::vector<Value>& params) {
+    return lease_->query(sql, params);
+  }
+  void commit();
+
+ private:
+  Lease lease_;
+  bool done_ = false;
+};
+
+// Opens a pool for `url`: "sqlite:PATH", "sqlite::memory:" or "postgresql://...".
+// Connects once eagerly, so an unreachable database fails here with a ConnectionError whose
+// message names the redacted URL. Throws std::invalid_argument for an unknown scheme.
+std::unique_ptr<Database> open(const std::string& url, const PoolOptions& options);
+
+// Returns `url` with the password (if any) replaced by "***".
+std::string redact_url(const std::string& url);
+
+}  // namespace jisr::db

@@ -1,0 +1,175 @@
+#include "platform/db/database.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "platform/db/migrate.h"
+
+namespace jisr::db {
+namespace {
+
+class TempDb : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("jisr-db-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    PoolOptions o;
+    o.size = 2;
+    o.acquire_timeout = std::chrono::milliseconds(200);
+    db_ = open("sqlite:" + (dir_ / "t.db").string(), o);
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(TempDb, PlaceholdersBindByNumberWhateverTheirOrder) {
+  auto c = db_->acquire();
+  auto r = c->query("SELECT $2 || '-' || $1, $1 IS NULL, $3", {Value("a"), Value("b"), null()});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(as_text(r.rows[0][0]), "b-a");
+  EXPECT_EQ(as_int(r.rows[0][1]), 0);
+  EXPECT_EQ(as_text(r.rows[0][2]), std::nullopt);
+}
+
+TEST_F(TempDb, MissingParameterIsAnError) {
+  auto c = db_->acquire();
+  EXPECT_THROW(c->query("SELECT $2", {Value("only one")}), DbError);
+}
+
+TEST_F(TempDb, WalAndForeignKeysAreOn) {
+  auto c = db_->acquire();
+  EXPECT_EQ(as_text(c->query("PRAGMA journal_mode").rows[0][0]), "wal");
+  EXPECT_EQ(as_int(c->query("PRAGMA foreign_keys").rows[0][0]), 1);
+  c->exec_script(
+      "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INTEGER REFERENCES p(id));");
+  EXPECT_THROW(c->query("INSERT INTO c(p) VALUES (42)"), DbError);
+}
+
+TEST_F(TempDb, UniqueViolationIsTyped) {
+  auto c = db_->acquire();
+  c->exec_script("CREATE TABLE u(k TEXT UNIQUE)");
+  c->query("INSERT INTO u VALUES ($1)", {Value("x")});
+  EXPECT_THROW(c->query("INSERT INTO u VALUES ($1)", {Value("x")}), UniqueViolation);
+}
+
+TEST_F(TempDb, TransactionRollsBackUnlessCommitted) {
+  {
+    auto c = db_->acquire();
+    c->exec_script("CREATE TABLE t(v INTEGER)");
+  }
+  {
+    Transaction tx(*db_, TxMode::kWrite);
+    tx.query("INSERT INTO t VALUES (1)");
+    // no commit: destroyed here
+  }
+  {
+    Transaction tx(*db_, TxMode::kWrite);
+    tx.query("INSERT INTO t VALUES (2)");
+    tx.commit();
+  }
+  auto c = db_->acquire();
+  auto r = c->query("SELECT v FROM t");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(as_int(r.rows[0][0]), 2);
+}
+
+TEST_F(TempDb, PoolTimesOutWhenExhaustedAndCountsIt) {
+  auto a = db_->acquire();
+  auto b = db_->acquire();
+  EXPECT_THROW(db_->acquire(), ConnectionError);
+  EXPECT_EQ(db_->stats().timeouts_total, 1u);
+  EXPECT_EQ(db_->stats().in_use, 2);
+}
+
+TEST_F(TempDb, ConnectionIsReusedAfterRelease) {
+  { auto a = db_->acquire(); }
+  { auto b = db_->acquire(); }
+  EXPECT_EQ(db_->stats().open, 1);
+}
+
+TEST_F(TempDb, ForEachStreamsRows) {
+  auto c = db_->acquire();
+  c->exec_script("CREATE TABLE n(v INTEGER); INSERT INTO n VALUES (1),(2),(3);");
+  std::int64_t sum = 0;
+  c->for_each("SELECT v FROM n WHERE v >= $1", {Value(std::int64_t{2})},
+              [&](const std::vector<Value>& row) { sum += *as_int(row[0]); });
+  EXPECT_EQ(sum, 5);
+}
+
+TEST_F(TempDb, MigrationsApplyOnceInOrder) {
+  std::vector<Migration> ms = migrations_from_files({
+      {"migrations/0002_b.sql", "INSERT INTO a VALUES (2);"},
+      {"migrations/0001_a.sql", "CREATE TABLE a(v INTEGER);"},
+      {"migrations/0001_a.pg.sql", "THIS IS NOT RUN ON SQLITE;"},
+  });
+  ASSERT_EQ(ms.size(), 2u);
+  EXPECT_EQ(migrate(*db_, ms), 2);
+  EXPECT_EQ(migrate(*db_, ms), 0);
+  EXPECT_EQ(applied_versions(*db_), (std::vector<int>{1, 2}));
+}
+
+TEST_F(TempDb, FailingMigrationLeavesSchemaAsItWasAndSaysWhich) {
+  std::vector<Migration> ms = migrations_from_files({
+      {"0001_ok.sql", "CREATE TABLE ok(v INTEGER);"},
+      {"0002_broken.sql", "CREATE TABLE half(v INTEGER); INSERT INTO nowhere VALUES (1);"},
+  });
+  try {
+    migrate(*db_, ms);
+    FAIL() << "expected MigrationError";
+  } catch (const MigrationError& e) {
+    EXPECT_EQ(e.version(), 2);
+    EXPECT_NE(std::string(e.what()).find("broken"), std::string::npos);
+  }
+  EXPECT_EQ(applied_versions(*db_), (std::vector<int>{1}));
+  auto c = db_->acquire();
+  auto r = c->query("SELECT count(*) FROM sqlite_master WHERE name = 'half'");
+  EXPECT_EQ(as_int(r.rows[0][0]), 0) << "the failed migration's table must not exist";
+}
+
+TEST(MigrationFilesTest, MalformedNamesAreRefused) {
+  EXPECT_THROW(migrations_from_files({{"1_x.sql", ""}}), std::invalid_argument);
+  EXPECT_THROW(migrations_from_files({{"0001_a.sql", ""}, {"0001_b.sql", ""}}),
+               std::invalid_argument);
+}
+
+TEST(OpenTest, UnknownSchemeAndUnreachableDatabaseAreClearErrors) {
+  EXPECT_THROW(open("mysql://x", {}), std::invalid_argument);
+  try {
+    open("sqlite:/nonexistent-dir/sub/x.db", {});
+    FAIL() << "expected ConnectionError";
+  } catch (const ConnectionError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/sub/x.db"), std::string::npos);
+  }
+}
+
+TEST(OpenTest, PostgresErrorNamesTheUrlWithoutPassword) {
+  try {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    open("postgresql://jisr:s3cret@127.0.0.1:1/jisr?connect_timeout=2", {});
+    FAIL() << "expected ConnectionError";
+  } catch (const ConnectionError& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("postgresql://jisr:***@127.0.0.1:1/jisr"), std::string::npos) << msg;
+  }
+}
+
+TEST(RedactTest, PasswordsAreHidden) {
+  EXPECT_EQ(redact_url("postgresql://u:p@h:5432/db"), "postgresql://u:***@h:5432/db");
+  EXPECT_EQ(redact_url("postgresql://u@h/db"), "postgresql://u@h/db");
+  EXPECT_EQ(redact_url("postgresql://h/db?user=u&password=p"),
+            "postgresql://h/db?user=u&password=***");
+  EXPECT_EQ(redact_url("sqlite:jisr.db"), "sqlite:jisr.db");
+}
+
+}  // namespace
+}  // namespace jisr::db

@@ -1,0 +1,205 @@
+// src/platform/db/sqlite.cc
+#include "platform/db/sqlite.h"
+
+#include <sqlite3.h>
+
+#include <string>
+#include <unordered_map>
+
+namespace jisr::db {
+namespace {
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+struct DbDeleter {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbDeleter>;
+
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  const int primary = rc & 0xff;
+  const int extended = db ? sqlite3_extended_errcode(db) : rc;
+  if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    throw UniqueViolation(msg);
+  }
+  if (primary == SQLITE_CANTOPEN || primary == SQLITE_NOTADB || primary == SQLITE_BUSY ||
+      primary == SQLITE_LOCKED) {
+    throw ConnectionError(msg);
+  }
+  throw DbError(msg);
+}
+
+class SqliteConnection final : public Connection {
+ public:
+  SqliteConnection(const std::string& path, const PoolOptions& options) {
+    sqlite3* raw = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) fail(raw, rc, "cannot open SQLite database " + path);
+    sqlite3_extended_result_codes(db_.get(), 1);
+    sqlite3_busy_timeout(db_.get(), static_cast<int>(options.busy_timeout.count()));
+    exec_script(
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA synchronous=FULL;"
+        "PRAGMA temp_store=MEMORY;");
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Result query(std::string_view sql, const std::vector<Value>& params) override {
+    Result result;
+    run(
+        sql, params,
+        [&](sqlite3_stmt* stmt) {
+          result.rows.push_back(read_row(stmt, sqlite3_column_count(stmt)));
+        },
+        &result.columns);
+    result.affected_rows = sqlite3_changes(db_.get());
+    return result;
+  }
+
+  void for_each(std::string_view sql, const std::vector<Value>& params,
+                const std::function<void(const std::vector<Value>&)>& row_fn) override {
+    run(
+        sql, params,
+        [&](sqlite3_stmt* stmt) { row_fn(read_row(stmt, sqlite3_column_count(stmt))); }, nullptr);
+  }
+
+  void exec_script(std::string_view sql) override {
+    char* err = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      const int extended = sqlite3_extended_errcode(db_.get());
+      if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        throw UniqueViolation(msg);
+      }
+      if ((rc & 0xff) == SQLITE_BUSY) throw ConnectionError(msg);
+      throw DbError(msg);
+    }
+  }
+
+  bool alive() override {
+    // A connection left inside a transaction (autocommit off) would leak that transaction
+    // into the next request.
+    return sqlite3_get_autocommit(db_.get()) != 0;
+  }
+
+ private:
+  sqlite3_stmt* prepare(std::string_view sql) {
+    const std::string key(sql);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      sqlite3_reset(it->second.get());
+      sqlite3_clear_bindings(it->second.get());
+      return it->second.get();
+    }
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v3(db_.get(), key.data(), static_cast<int>(key.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    if (rc != SQLITE_OK) fail(db_.get(), rc, "cannot prepare statement");
+    StmtPtr stmt(raw);
+    if (cache_.size() > 512) cache_.clear();  // bound memory on ad-hoc SQL
+    auto* ptr = stmt.get();
+    cache_.emplace(key, std::move(stmt));
+    return ptr;
+  }
+
+  void bind(sqlite3_stmt* stmt, const std::vector<Value>& params) {
+    const int count = sqlite3_bind_parameter_count(stmt);
+    for (int i = 1; i <= count; ++i) {
+      const char* name = sqlite3_bind_parameter_name(stmt, i);
+      // Placeholders are "$N": SQLite treats "$1" as a named parameter, and the name tells us
+      // which of our parameters it is, whatever order it first appears in.
+      if (!name || name[0] != '$') throw DbError("SQL must use $N placeholders");
+      const std::size_t index = std::stoul(name + 1);
+      if (index < 1 || index > params.size()) {
+        throw DbError("placeholder " + std::string(name) + " has no parameter");
+      }
+      const Value& v = params[index - 1];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::monostate>(v)) {
+        rc = sqlite3_bind_null(stmt, i);
+      } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        rc = sqlite3_bind_int64(stmt, i, *n);
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(stmt, i, *d);
+      } else {
+        const auto& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text(stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      }
+      if (rc != SQLITE_OK) fail(db_.get(), rc, "cannot bind parameter");
+    }
+  }
+
+  static std::vector<Value> read_row(sqlite3_stmt* stmt, int n) {
+    std::vector<Value> row;
+    row.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      switch (sqlite3_column_type(stmt, i)) {
+        case SQLITE_NULL:
+          row.emplace_back(std::monostate{});
+          break;
+        case SQLITE_INTEGER:
+          row.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, i)));
+          break;
+        case SQLITE_FLOAT:
+          row.emplace_back(sqlite3_column_double(stmt, i));
+          break;
+        default: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+          const int len = sqlite3_column_bytes(stmt, i);
+          row.emplace_back(std::string(text ? text : "", static_cast<std::size_t>(len)));
+        }
+      }
+    }
+    return row;
+  }
+
+  template <typename RowFn>
+  void run(std::string_view sql, const std::vector<Value>& params, RowFn&& on_row,
+           std::vector<std::string>* columns) {
+    sqlite3_stmt* stmt = prepare(sql);
+    bind(stmt, params);
+    if (columns && columns->empty()) {
+      const int n = sqlite3_column_count(stmt);
+      for (int i = 0; i < n; ++i) columns->emplace_back(sqlite3_column_name(stmt, i));
+    }
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        on_row(stmt);
+      } else if (rc == SQLITE_DONE) {
+        break;
+      } else {
+        sqlite3_reset(stmt);
+        fail(db_.get(), rc, "statement failed");
+      }
+    }
+    sqlite3_reset(stmt);
+  }
+
+  DbPtr db_;
+  std::unordered_map<std::string, StmtPtr> cache_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_sqlite(const std::string& path, const PoolOptions& options) {
+  PoolOptions effective = options;
+  if (path == ":memory:" || path.empty()) effective.size = 1;
+  const std::string file = path.empty() ? ":memory:" : path;
+  return std::make_unique<Database>(Dialect::kSqlite, "sqlite:" + file, effective,
+                                    [file, effective]() -> std::unique_ptr<Connection> {
+                                      return std::make_unique<SqliteConnection>(file, effective);
+                                    });
+}
+
+}  // namespace jisr::db

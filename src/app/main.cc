@@ -6,6 +6,8 @@
 #include <iostream>
 #include <thread>
 
+#include "access/permissions.h"
+#include "app/cli_admin.h"
 #include "app/config.h"
 #include "app/migrations.h"
 #include "app/web_app.h"
@@ -13,6 +15,7 @@
 #include "platform/db/migrate.h"
 #include "platform/http/server.h"
 #include "platform/log/log.h"
+#include "platform/util/crypto.h"
 
 namespace {
 
@@ -31,6 +34,8 @@ struct ServeOptions {
   std::size_t threads = 0;
   std::size_t max_body = 1 << 20;
   bool secure_cookies = false;
+  int login_lock_after = 5;
+  int login_lock_after_address = 20;
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o, bool with_db = true) {
@@ -64,6 +69,16 @@ void add_serve(CLI::App* cmd, ServeOptions& s) {
   cmd->add_option("--max-body", s.max_body, "Largest request body accepted, in bytes")
       ->envname("JISR_MAX_BODY")
       ->capture_default_str();
+  cmd->add_option("--login-lock-after", s.login_lock_after,
+                  "Failed logins for one account (15 minutes) before it is refused for 15 minutes")
+      ->envname("JISR_LOGIN_LOCK_AFTER")
+      ->check(CLI::Range(2, 1000))
+      ->capture_default_str();
+  cmd->add_option("--login-lock-after-address", s.login_lock_after_address,
+                  "Failed logins from one address (15 minutes) before it is refused")
+      ->envname("JISR_LOGIN_LOCK_AFTER_ADDRESS")
+      ->check(CLI::Range(2, 100000))
+      ->capture_default_str();
   cmd->add_flag("--secure-cookies", s.secure_cookies,
                 "Mark cookies Secure (when served over HTTPS behind a proxy)")
       ->envname("JISR_SECURE_COOKIES");
@@ -88,6 +103,8 @@ int run_server(db::Database& db, const ServeOptions& s, const std::string& banne
   web.web_root = s.web_root.empty() ? app::default_web_root() : s.web_root;
   web.max_body_bytes = s.max_body;
   web.secure_cookies = s.secure_cookies;
+  web.access.throttle.lock_after = s.login_lock_after;
+  web.access.throttle.lock_after_address = s.login_lock_after_address;
   app::WebApp webapp(web, db);
 
   http::ServerOptions server;
@@ -138,10 +155,34 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--file", demo_file, "Demo database file (replaced if it exists)")
       ->capture_default_str();
 
-  CLI11_PARSE(cli, argc, argv);
+  auto* permissions_cmd =
+      cli.add_subcommand("permissions", "Print the role × action permission table (Markdown)");
+  bool permissions_as_json = false;
+  permissions_cmd->add_flag("--json", permissions_as_json, "Print it as JSON instead");
+
+  int admin_result = 0;
+  std::function<void()> admin_command;
+  app::add_admin_commands(
+      cli, [&common]() { return open_and_migrate(common); },
+      [&common](CLI::App* cmd) { add_common(cmd, common); }, admin_result, admin_command);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
 
   try {
     log::configure(log::parse_level(common.log_level), common.log_format == "json");
+    if (const char* profile = std::getenv("JISR_PASSWORD_PROFILE");
+        profile && std::string_view(profile) == "moderate") {
+      crypto::set_password_profile(crypto::PasswordProfile::kModerate);
+    }
+    if (permissions_cmd->parsed()) {
+      std::cout << (permissions_as_json ? access::permissions_json()
+                                        : access::permissions_markdown());
+      return 0;
+    }
     if (migrate_cmd->parsed()) {
       auto db = open_and_migrate(common);
       std::cout << "migrations: " << db::applied_versions(*db).size() << " applied on "
@@ -164,6 +205,10 @@ int main(int argc, char** argv) {
                                  std::to_string(port) + "/\n" + "Database: " + demo_file +
                                  " (SQLite, reference data loaded)\n" + "Stop with Ctrl-C.\n\n";
       return run_server(*db, serve, banner);
+    }
+    if (admin_command) {
+      admin_command();
+      return admin_result;
     }
   } catch (const db::ConnectionError& e) {
     std::cerr << "jisr: " << e.what() << "\n";

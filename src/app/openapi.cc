@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/access_http.h"
+#include "audit/audit_http.h"
 #include "territory/territory_http.h"
 
 namespace jisr::app {
@@ -61,11 +63,18 @@ nlohmann::json build() {
       {"operationId", "getOpenApi"},
       {"responses", {{"200", {{"description", "OpenAPI 3 document"}}}}}};
   territory::describe_api(paths, schemas);
+  access::AccessModule::describe_api(paths, schemas);
+  audit::describe_api(paths, schemas);
 
   doc["paths"] = std::move(paths);
-  doc["components"] = {{"schemas", std::move(schemas)},
-                       {"responses", std::move(responses)},
-                       {"parameters", std::move(parameters)}};
+  doc["components"] = {
+      {"schemas", std::move(schemas)},
+      {"responses", std::move(responses)},
+      {"parameters", std::move(parameters)},
+      {"securitySchemes",
+       {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+        {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "jisr_session"}}}}}};
+  doc["security"] = {{{"bearer", nlohmann::json::array()}}, {{"session", nlohmann::json::array()}}};
   return doc;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/openapi.h"
+#include "audit/audit_http.h"
 #include "platform/error.h"
 #include "platform/log/log.h"
 #include "platform/web/api.h"
@@ -85,6 +86,15 @@ WebApp::WebApp(const WebOptions& options, db::Database& db)
                                           catalogs_)),
       assets_(std::make_unique<web::AssetStore>(default_assets(options.web_root))),
       pages_(std::make_unique<web::PageRenderer>(*views_, catalogs_, *assets_)) {
+  options_.access.secure_cookies = options_.secure_cookies;
+  access_ = std::make_unique<access::AccessModule>(db_, options_.access);
+  pages_->set_layout_decorator([this](const http::Request& r, nlohmann::json& layout) {
+    access_->decorate_layout(r, layout);
+    if (layout.contains("user")) {
+      layout["user"]["role_label"] =
+          catalogs_.get(r.lang, "role." + layout["user"]["role"].get<std::string>());
+    }
+  });
   register_routes();
   metrics_.add_collector([&db](std::string& out) {
     const auto s = db.stats();
@@ -144,6 +154,8 @@ void WebApp::register_routes() {
   });
 
   territory::register_routes(router_, ctx);
+  access_->register_routes(router_, ctx);
+  audit::register_routes(router_, ctx);
 
   // Last, so that it describes every route registered above.
   router_.add(Method::kGet, "/api/v1/openapi.json",
@@ -161,7 +173,16 @@ http::Response WebApp::error_response(const http::Request& request, int status,
       for (const auto& [field, reason] : fields) f[field] = catalogs_.get(lang, reason);
       err["fields"] = std::move(f);
     }
-    return web::json_response(status, {{"error", std::move(err)}});
+    auto r = web::json_response(status, {{"error", std::move(err)}});
+    if (status == 401) r.set_header("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (status == 401) {
+    std::string next = request.path;
+    if (!request.query_string.empty()) next += "?" + request.query_string;
+    std::string location = "/login?next=" + http::percent_encode(next);
+    if (request.session_expired) location += "&expired=1";
+    return http::Response::redirect(location);
   }
   if (status == 404) {
     return pages_->render(request, 404, "errors/not_found", "page.not_found.title", "",
@@ -190,6 +211,8 @@ http::Response WebApp::route(http::Request& request) {
     }
     throw NotFound();
   }
+  // /login checks its own double-submit token: a signed-in user may sign in again.
+  if (request.path != "/login") access_->check_csrf(request);
   return (*match.handler)(request);
 }
 
@@ -200,6 +223,13 @@ http::Response WebApp::dispatch(http::Request& request) {
                                  request.header("accept-language"));
   http::Response response;
   try {
+    access_->authenticate(request);
+    if (const auto* p = access::principal_of(request)) {
+      // The user's own choice of language comes after an explicit switch (query, cookie)
+      // and before the browser's Accept-Language.
+      if (!request.query("lang") && !request.cookie("jisr_lang"))
+        request.lang = p->preferred_language;
+    }
     response = route(request);
   } catch (const Error& e) {
     response = error_response(request, e.http_status(), e.code(), e.message_key(), e.fields());
@@ -220,6 +250,9 @@ http::Response WebApp::dispatch(http::Request& request) {
   }
   const bool is_asset = request.route == "/assets/{path*}";
   add_security_headers(response, is_asset);
+  if (request.session_expired) {
+    response.add_header("Set-Cookie", access::expired_session_cookie(options_.secure_cookies));
+  }
   response.set_header("X-Request-Id", request.request_id);
 
   const double seconds =

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "access/access_http.h"
 #include "platform/db/database.h"
 #include "platform/http/metrics.h"
 #include "platform/http/request.h"
@@ -24,6 +25,7 @@ struct WebOptions {
   std::string web_root;                  // folder holding web/ and node_modules/
   std::size_t max_body_bytes = 1 << 20;  // larger bodies get 413
   bool secure_cookies = false;           // set when served over HTTPS
+  access::AccessOptions access;          // session timeouts, login throttling
 };
 
 class WebApp {
@@ -52,6 +54,7 @@ class WebApp {
   std::unique_ptr<web::Views> views_;
   std::unique_ptr<web::AssetStore> assets_;
   std::unique_ptr<web::PageRenderer> pages_;
+  std::unique_ptr<access::AccessModule> access_;
   http::Router router_;
   http::Metrics metrics_;
 };

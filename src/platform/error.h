@@ -89,6 +89,9 @@ class Invalid : public Error {
   explicit Invalid(std::map<std::string, std::string> fields,
                    std::string message_key = "error.validation")
       : Error(422, "validation_failed", std::move(message_key), std::move(fields)) {}
+  // One field and its reason.
+  Invalid(const std::string& field, const std::string& reason)
+      : Invalid(std::map<std::string, std::string>{{field, reason}}) {}
 };
 
 // 429: too many attempts; the caller should wait.

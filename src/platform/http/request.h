@@ -4,6 +4,7 @@
 // the library (RESTinio today) can be swapped and handlers are testable without sockets.
 #pragma once
 
+#include <any>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ struct Request {
   std::map<std::string, std::string> path_params;  // filled by the router
   std::string route;                               // the matched route pattern, for metrics
   std::string lang = "fr";                         // negotiated language of the response
+  // Set by the authentication step of the pipeline (an access::Principal); empty when the
+  // caller is anonymous. Kept type-erased so the platform knows nothing of users.
+  std::any auth;
+  bool session_expired = false;  // a session cookie was presented but is no longer valid
 
   // The first header of that name (case-insensitive), if any.
   std::optional<std::string> header(std::string_view name) const;

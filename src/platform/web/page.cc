@@ -44,6 +44,7 @@ http::Response PageRenderer::render(const http::Request& request, int status,
                      {"current", code == lang}});
   }
   layout["languages"] = std::move(langs);
+  if (decorator_) decorator_(request, layout);
   layout["content"] = views_.render(template_name, lang, data);
   http::Response r = http::Response::html(status, views_.render("layout/base", lang, layout));
   r.set_header("Content-Language", lang);

@@ -4,6 +4,7 @@
 // the language, direction, assets and language switcher filled in.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -19,8 +20,13 @@ namespace jisr::web {
 
 class PageRenderer {
  public:
+  // Adds request-dependent data to every layout (the signed-in user, the CSRF token).
+  using LayoutDecorator = std::function<void(const http::Request&, nlohmann::json& layout)>;
+
   PageRenderer(const Views& views, const i18n::Catalogs& catalogs, const AssetStore& assets)
       : views_(views), catalogs_(catalogs), assets_(assets) {}
+
+  void set_layout_decorator(LayoutDecorator d) { decorator_ = std::move(d); }
 
   // Renders `template_name` with `data`, inside the layout. `title_key` is the catalog key
   // of the page title; `section` marks the active navigation entry ("territories").
@@ -34,6 +40,7 @@ class PageRenderer {
   const Views& views_;
   const i18n::Catalogs& catalogs_;
   const AssetStore& assets_;
+  LayoutDecorator decorator_;
 };
 
 // The link that switches to `lang` and comes back to the current page.

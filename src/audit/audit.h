@@ -1,0 +1,104 @@
+// src/audit/audit.h
+//
+// The audit and access log. Every create, update and delete is appended in the same
+// transaction as the change (so a rolled-back change leaves no entry and a committed one
+// always has its entry); every view of a person's file and every export is appended too.
+// Entries are hash-chained: entry N stores hash(entry N-1) and its own hash over its content,
+// so editing, deleting or reordering an entry is detected by verify().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "platform/db/database.h"
+
+namespace jisr::audit {
+
+// Who did it, from where.
+struct Actor {
+  std::optional<std::string> user_id;
+  std::optional<std::string> username;
+  std::string ip;
+  std::string request_id;
+};
+
+// Where the audited record sits (empty for records with no territory).
+struct Place {
+  std::optional<std::string> region_code;
+  std::optional<std::string> province_code;
+  std::optional<std::string> organization_id;
+};
+
+struct Entry {
+  std::int64_t seq = 0;
+  std::string at;
+  std::optional<std::string> user_id;
+  std::optional<std::string> username;
+  std::string action;       // create, update, delete, view, export, login, login_failed, ...
+  std::string record_type;  // user, organization, person, ...
+  std::optional<std::string> record_id;
+  std::string ip;
+  std::string request_id;
+  std::optional<std::string> before;  // JSON text of the changed fields before
+  std::optional<std::string> after;   // JSON text of the changed fields after
+  Place place;
+  std::string prev_hash;
+  std::string hash;
+};
+
+// Appends an entry inside the caller's open write transaction on `conn`. `before`/`after`
+// are JSON objects (or null). Call it last in the transaction: on PostgreSQL it locks the
+// chain head until commit.
+void append(db::Connection& conn, const Actor& actor, const std::string& action,
+            const std::string& record_type, const std::optional<std::string>& record_id,
+            const nlohmann::json& before, const nlohmann::json& after, const Place& place = {});
+
+// Appends an entry in its own transaction (reads and exports, which have no write
+// transaction of their own).
+void record(db::Database& db, const Actor& actor, const std::string& action,
+            const std::string& record_type, const std::optional<std::string>& record_id,
+            const nlohmann::json& details, const Place& place = {});
+
+// The fields of `after` whose values differ from `before`, as {before: {...}, after: {...}}
+// with only those fields. Fields listed in `redacted` are never copied (password hashes).
+std::pair<nlohmann::json, nlohmann::json> diff(const nlohmann::json& before,
+                                               const nlohmann::json& after);
+
+struct Filter {
+  std::optional<std::string> user;  // user id or username
+  std::optional<std::string> record_type;
+  std::optional<std::string> record_id;
+  std::optional<std::string> action;
+  std::optional<std::string> from;  // inclusive, "YYYY-MM-DD" or a timestamp
+  std::optional<std::string> to;    // inclusive day, "YYYY-MM-DD"
+};
+
+// Newest first, before sequence number `before_seq` when given, at most `limit`.
+// `scope` restricts rows: given the parameters so far, it appends its own and returns a
+// condition over the columns region_code, province_code and organization_id (the shape of
+// access::scope_condition). Null means every entry.
+using ScopeCondition = std::function<std::string(std::vector<db::Value>& params)>;
+std::vector<Entry> list(db::Connection& conn, const Filter& filter,
+                        std::optional<std::int64_t> before_seq, int limit,
+                        const ScopeCondition& scope = nullptr);
+
+struct VerifyResult {
+  bool ok = true;
+  std::int64_t entries = 0;
+  std::int64_t broken_seq = 0;  // the first entry found broken
+  std::string reason;
+};
+
+// Walks the whole chain in order and checks every link and every hash, and that the head
+// matches the last entry (a truncated tail is detected). Streams: constant memory.
+VerifyResult verify(db::Database& db);
+
+// The hash of an entry given its content and the previous hash. Exposed for tests.
+std::string compute_hash(const Entry& e);
+
+}  // namespace jisr::audit

@@ -1,0 +1,116 @@
+#include "audit/audit.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../../tests/unit/test_db.h"
+
+namespace jisr::audit {
+namespace {
+
+class AuditTest : public testing::MigratedDb {
+ protected:
+  void append_n(int n) {
+    for (int i = 0; i < n; ++i) {
+      db::Transaction tx(*db_, db::TxMode::kWrite);
+      append(tx.conn(),
+             {std::string("u1"), std::string("amina"), "10.0.0.1", "r" + std::to_string(i)},
+             "update", "person", "P" + std::to_string(i), {{"name", "old"}}, {{"name", "new"}});
+      tx.commit();
+    }
+  }
+};
+
+TEST_F(AuditTest, IntactChainVerifies) {
+  append_n(5);
+  auto r = verify(*db_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 5);
+}
+
+TEST_F(AuditTest, AnEditedEntryIsNamed) {
+  append_n(5);
+  {
+    auto lease = db_->acquire();
+    lease->query("UPDATE audit_log SET after = '{\"name\":\"forged\"}' WHERE seq = 3");
+  }
+  auto r = verify(*db_);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 3);
+}
+
+TEST_F(AuditTest, ADeletedEntryIsNamed) {
+  append_n(5);
+  {
+    auto lease = db_->acquire();
+    lease->query("DELETE FROM audit_log WHERE seq = 2");
+  }
+  auto r = verify(*db_);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 2);
+}
+
+TEST_F(AuditTest, RecomputedHashStillBreaksTheNextLink) {
+  append_n(4);
+  {
+    // A careful forger recomputes entry 2's own hash; entry 3 still links to the old one.
+    auto lease = db_->acquire();
+    auto rows = list(*lease, {}, std::nullopt, 10);
+    Entry e2;
+    for (const auto& e : rows) {
+      if (e.seq == 2) e2 = e;
+    }
+    e2.after = "{\"name\":\"forged\"}";
+    lease->query("UPDATE audit_log SET after = $1, hash = $2 WHERE seq = 2",
+                 {db::Value(*e2.after), db::Value(compute_hash(e2))});
+  }
+  auto r = verify(*db_);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 3);
+}
+
+TEST_F(AuditTest, TruncatedTailIsDetected) {
+  append_n(4);
+  {
+    auto lease = db_->acquire();
+    lease->query("DELETE FROM audit_log WHERE seq = 4");
+  }
+  auto r = verify(*db_);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 4);
+}
+
+TEST_F(AuditTest, RolledBackChangeLeavesNoEntry) {
+  {
+    db::Transaction tx(*db_, db::TxMode::kWrite);
+    append(tx.conn(), {}, "create", "user", "U1", nullptr, {{"username", "x"}});
+    // no commit
+  }
+  auto r = verify(*db_);
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.entries, 0);
+}
+
+TEST_F(AuditTest, FiltersAndNewestFirst) {
+  append_n(3);
+  auto lease = db_->acquire();
+  auto all = list(*lease, {}, std::nullopt, 10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].seq, 3);
+  Filter f;
+  f.record_id = "P1";
+  auto one = list(*lease, f, std::nullopt, 10);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].record_id, "P1");
+  EXPECT_EQ(list(*lease, {}, 2, 10).size(), 1u);  // before seq 2
+}
+
+TEST(AuditDiffTest, OnlyChangedFields) {
+  auto [b, a] = diff({{"x", 1}, {"y", "same"}}, {{"x", 2}, {"y", "same"}, {"z", true}});
+  EXPECT_EQ(b, (nlohmann::json{{"x", 1}, {"z", nullptr}}));
+  EXPECT_EQ(a, (nlohmann::json{{"x", 2}, {"z", true}}));
+}
+
+}  // namespace
+}  // namespace jisr::audit

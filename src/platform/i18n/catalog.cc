@@ -31,30 +31,48 @@ std::string native_name(std::string_view lang) {
   return std::string(lang);
 }
 
+namespace {
+
+void load_file(const std::filesystem::path& path, std::map<std::string, std::string>& into) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read message catalog " + path.string());
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error("message catalog " + path.string() + " is not valid JSON: " +
+                             e.what());
+  }
+  if (!doc.is_object()) {
+    throw std::runtime_error("message catalog " + path.string() + " must be a JSON object");
+  }
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    if (!it->is_string()) {
+      throw std::runtime_error("message catalog " + path.string() + ": value of '" + it.key() +
+                               "' must be a string");
+    }
+    if (!into.emplace(it.key(), it->get<std::string>()).second) {
+      throw std::runtime_error("message catalog " + path.string() + ": key '" + it.key() +
+                               "' is already defined in another catalog file");
+    }
+  }
+}
+
+}  // namespace
+
 Catalogs Catalogs::load(const std::filesystem::path& dir) {
   std::map<std::string, std::map<std::string, std::string>> maps;
+  std::vector<std::filesystem::path> module_dirs;
+  if (std::filesystem::is_directory(dir)) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.is_directory()) module_dirs.push_back(entry.path());
+    }
+  }
+  std::sort(module_dirs.begin(), module_dirs.end());
   for (const auto& lang : languages()) {
-    const auto path = dir / (lang + ".json");
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot read message catalog " + path.string());
-    nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw std::runtime_error("message catalog " + path.string() +
-                               " is not valid JSON: " + e.what());
-    }
-    if (!doc.is_object()) {
-      throw std::runtime_error("message catalog " + path.string() + " must be a JSON object");
-    }
     auto& m = maps[lang];
-    for (auto it = doc.begin(); it != doc.end(); ++it) {
-      if (!it->is_string()) {
-        throw std::runtime_error("message catalog " + path.string() + ": value of '" + it.key() +
-                                 "' must be a string");
-      }
-      m[it.key()] = it->get<std::string>();
-    }
+    load_file(dir / (lang + ".json"), m);
+    for (const auto& module : module_dirs) load_file(module / (lang + ".json"), m);
   }
   return from_maps(std::move(maps));
 }

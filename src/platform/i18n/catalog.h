@@ -23,8 +23,10 @@ std::string native_name(std::string_view lang);
 
 class Catalogs {
  public:
-  // Loads `<dir>/<lang>.json` for every supported language. Throws std::runtime_error
-  // naming the file when one is missing or is not a flat JSON object of strings.
+  // Loads `<dir>/<lang>.json` for every supported language, plus `<dir>/<module>/<lang>.json`
+  // of each module folder (so modules keep their messages apart). Throws std::runtime_error
+  // naming the file when one is missing or is not a flat JSON object of strings, or when
+  // two files define the same key.
   static Catalogs load(const std::filesystem::path& dir);
   // Builds catalogs from memory (tests).
   static Catalogs from_maps(std::map<std::string, std::map<std::string, std::string>> maps);

@@ -255,7 +255,10 @@ void AccessModule::decorate_layout(const http::Request& request, nlohmann::json&
                       {"username", p->username},
                       {"role", std::string(role_name(p->role))}};
     can["admin_users"] = p->can(Action::kUserRead);
+    can["people"] = p->can(Action::kPersonRead);
     can["audit"] = p->can(Action::kAuditRead);
+    can["organizations"] = p->can(Action::kOrganizationRead);
+    can["casework"] = p->can(Action::kCaseRead);
   }
   layout["can"] = can;
 }

@@ -11,6 +11,7 @@
 #include "app/config.h"
 #include "app/migrations.h"
 #include "app/web_app.h"
+#include "match/dedup.h"
 #include "platform/db/database.h"
 #include "platform/db/migrate.h"
 #include "platform/http/server.h"
@@ -160,6 +161,20 @@ int main(int argc, char** argv) {
   bool permissions_as_json = false;
   permissions_cmd->add_flag("--json", permissions_as_json, "Print it as JSON instead");
 
+  std::string dedup_input, dedup_output, dedup_truth;
+  auto* dedup_cmd = cli.add_subcommand(
+      "dedup", "Find likely duplicate people in a CSV file (columns of shared/data/dedup-dev)");
+  dedup_cmd->add_option("--input", dedup_input, "records.csv")
+      ->required()
+      ->check(CLI::ExistingFile);
+  dedup_cmd
+      ->add_option("--output", dedup_output, "pairs.csv to write (record_id_a, record_id_b, score)")
+      ->required();
+  dedup_cmd
+      ->add_option("--truth", dedup_truth,
+                   "truth.csv (record_id, entity_id): print pairwise precision, recall, F1")
+      ->check(CLI::ExistingFile);
+
   int admin_result = 0;
   std::function<void()> admin_command;
   app::add_admin_commands(
@@ -182,6 +197,12 @@ int main(int argc, char** argv) {
       std::cout << (permissions_as_json ? access::permissions_json()
                                         : access::permissions_markdown());
       return 0;
+    }
+    if (dedup_cmd->parsed()) {
+      return match::dedup_main(
+          dedup_input, dedup_output,
+          dedup_truth.empty() ? std::nullopt : std::optional<std::string>(dedup_truth), std::cout,
+          std::cerr);
     }
     if (migrate_cmd->parsed()) {
       auto db = open_and_migrate(common);

@@ -5,6 +5,9 @@
 
 #include "access/access_http.h"
 #include "audit/audit_http.h"
+#include "casework/casework_http.h"
+#include "org/org_http.h"
+#include "person/person_http.h"
 #include "territory/territory_http.h"
 
 namespace jisr::app {
@@ -65,6 +68,9 @@ nlohmann::json build() {
   territory::describe_api(paths, schemas);
   access::AccessModule::describe_api(paths, schemas);
   audit::describe_api(paths, schemas);
+  org::describe_api(paths, schemas);
+  person::describe_api(paths, schemas);
+  casework::describe_api(paths, schemas);
 
   doc["paths"] = std::move(paths);
   doc["components"] = {

@@ -9,6 +9,10 @@
 
 #include "app/openapi.h"
 #include "audit/audit_http.h"
+#include "casework/casework_http.h"
+#include "casework/person_view.h"
+#include "org/org_http.h"
+#include "person/person_http.h"
 #include "platform/error.h"
 #include "platform/log/log.h"
 #include "platform/web/api.h"
@@ -156,10 +160,65 @@ void WebApp::register_routes() {
   territory::register_routes(router_, ctx);
   access_->register_routes(router_, ctx);
   audit::register_routes(router_, ctx);
+  org::register_routes(router_, ctx);
+  person::register_routes(
+      router_, ctx, {[this](const http::Request& r, const std::string& id, nlohmann::json& file) {
+        add_casework_sections(r, id, file);
+      }});
+  casework::register_routes(router_, ctx);
 
   // Last, so that it describes every route registered above.
   router_.add(Method::kGet, "/api/v1/openapi.json",
               [](http::Request&) { return web::json_response(200, openapi_document()); });
+}
+
+// The casework sections of a person's file (cases, admissions, referrals), for those who
+// may read cases.
+void WebApp::add_casework_sections(const http::Request& r, const std::string& person_id,
+                                   nlohmann::json& file) {
+  const auto* p = access::principal_of(r);
+  if (!p || !p->can(access::Action::kCaseRead)) return;
+  const std::string& lang = r.lang;
+  auto label = [&](const std::string& key) { return catalogs_.get(lang, key); };
+  auto date = [](const std::string& d) {
+    return d.size() >= 10 ? d.substr(8, 2) + "/" + d.substr(5, 2) + "/" + d.substr(0, 4) : d;
+  };
+  auto lease = db_.acquire();
+  nlohmann::json cases = nlohmann::json::array();
+  for (const auto& c : casework::cases_of_person(*lease, *p, person_id)) {
+    cases.push_back({{"href", c.href},
+                     {"module_label", label("case.module." + c.module)},
+                     {"status_label", label("case.status." + c.status)},
+                     {"risk_label", label("case.risk." + c.risk_level)},
+                     {"opened", date(c.opened_on)}});
+  }
+  file["cases_section"] = true;
+  file["cases"] = cases;
+  nlohmann::json admissions = nlohmann::json::array();
+  for (const auto& a : casework::admissions_of_person(*lease, *p, person_id, lang)) {
+    nlohmann::json item = {{"institution_name", a.institution_name},
+                           {"admitted_on", date(a.admitted_on)},
+                           {"discharged_on", a.discharged_on ? date(*a.discharged_on) : ""},
+                           {"reason_label", label("admission.reason." + a.reason)}};
+    if (!a.discharge_href.empty()) item["href"] = a.discharge_href;
+    admissions.push_back(std::move(item));
+  }
+  file["admissions_section"] = true;
+  file["admissions"] = admissions;
+  nlohmann::json referrals = nlohmann::json::array();
+  for (const auto& ref : casework::referrals_of_person(*lease, *p, person_id, lang)) {
+    referrals.push_back({{"href", "/cases/" + ref.case_id},
+                         {"sent_on", date(ref.created_at)},
+                         {"to_org_name", ref.to_org_name},
+                         {"status_label", label("referral.status." + ref.status)}});
+  }
+  file["referrals_section"] = true;
+  file["referrals"] = referrals;
+  if (p->can(access::Action::kCaseWrite))
+    file["new_case_href"] = "/people/" + person_id + "/cases/new";
+  if (p->can(access::Action::kAdmissionManage)) {
+    file["new_admission_href"] = "/people/" + person_id + "/admissions/new";
+  }
 }
 
 http::Response WebApp::error_response(const http::Request& request, int status,

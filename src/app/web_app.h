@@ -8,7 +8,9 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
 #include "access/access_http.h"
+
 #include "platform/db/database.h"
 #include "platform/http/metrics.h"
 #include "platform/http/request.h"
@@ -47,6 +49,8 @@ class WebApp {
                                 const std::string& message_key,
                                 const std::map<std::string, std::string>& fields);
   void register_routes();
+  void add_casework_sections(const http::Request& r, const std::string& person_id,
+                             nlohmann::json& file);
 
   WebOptions options_;
   db::Database& db_;

@@ -141,14 +141,16 @@ std::vector<Entry> list(db::Connection& conn, const Filter& f,
                           " AND (CAST($4 AS TEXT) IS NULL OR action = $4)"
                           " AND (CAST($5 AS TEXT) IS NULL OR at >= $5)"
                           " AND (CAST($6 AS TEXT) IS NULL OR at <= $6)"
-                          " AND (CAST($7 AS BIGINT) IS NULL OR seq < $7)";
+                          " AND (CAST($7 AS BIGINT) IS NULL OR seq < $7)"
+                          " AND (CAST($8 AS TEXT) IS NULL OR action <> $8)";
   std::vector<db::Value> params = {db::optional_text(f.user),
                                    db::optional_text(f.record_type),
                                    db::optional_text(f.record_id),
                                    db::optional_text(f.action),
                                    db::optional_text(f.from),
                                    f.to ? db::Value(to_bound) : db::null(),
-                                   before_seq ? db::Value(*before_seq) : db::null()};
+                                   before_seq ? db::Value(*before_seq) : db::null(),
+                                   db::optional_text(f.exclude_action)};
   std::string where = sql;
   if (scope) where += " AND " + scope(params);
   params.emplace_back(static_cast<std::int64_t>(limit));

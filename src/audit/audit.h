@@ -74,8 +74,9 @@ struct Filter {
   std::optional<std::string> record_type;
   std::optional<std::string> record_id;
   std::optional<std::string> action;
-  std::optional<std::string> from;  // inclusive, "YYYY-MM-DD" or a timestamp
-  std::optional<std::string> to;    // inclusive day, "YYYY-MM-DD"
+  std::optional<std::string> exclude_action;  // e.g. "view": a file's history of changes
+  std::optional<std::string> from;            // inclusive, "YYYY-MM-DD" or a timestamp
+  std::optional<std::string> to;              // inclusive day, "YYYY-MM-DD"
 };
 
 // Newest first, before sequence number `before_seq` when given, at most `limit`.

@@ -142,7 +142,8 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx) {
     auto options = [&](std::vector<std::string> values, const std::string& prefix,
                        const std::optional<std::string>& selected, const std::string& all_key) {
       nlohmann::json out = nlohmann::json::array();
-      out.push_back({{"value", ""}, {"label", ctx.catalogs.get(r.lang, all_key)}, {"selected", !selected}});
+      out.push_back(
+          {{"value", ""}, {"label", ctx.catalogs.get(r.lang, all_key)}, {"selected", !selected}});
       for (const auto& v : values) {
         out.push_back({{"value", v},
                        {"label", ctx.catalogs.get(r.lang, prefix + v)},
@@ -160,11 +161,16 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx) {
           {"from", opt(filter.from)},
           {"to", opt(filter.to)}}},
         {"action_options",
-         options({"create", "update", "delete", "view", "export", "login", "login_failed", "logout",
-                  "token_create", "token_revoke", "password_reset", "disable", "enable"},
+         options({"create",         "update",       "delete",  "view",         "export",
+                  "login",          "login_failed", "logout",  "token_create", "token_revoke",
+                  "password_reset", "disable",      "enable",  "transition",   "reopen",
+                  "assign",         "accept",       "decline", "complete",     "discharge"},
                  "audit.action.", filter.action, "page.audit.action_all")},
-        {"record_type_options", options({"user", "session", "token", "organization", "person"},
-                                        "record.", filter.record_type, "page.audit.record_type_all")}};
+        {"record_type_options",
+         options({"user", "session", "token", "organization", "person", "case", "case_note",
+                  "case_service", "case_goal", "case_action", "case_assessment", "referral",
+                  "admission"},
+                 "record.", filter.record_type, "page.audit.record_type_all")}};
     auto keep = [&](const std::string& cursor) {
       std::string href = "/audit?user=" + http::percent_encode(opt(filter.user)) +
                          "&record_type=" + http::percent_encode(opt(filter.record_type)) +

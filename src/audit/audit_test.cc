@@ -114,3 +114,22 @@ TEST(AuditDiffTest, OnlyChangedFields) {
 
 }  // namespace
 }  // namespace jisr::audit
+
+namespace jisr::audit {
+namespace {
+
+TEST_F(AuditTest, HistoryCanLeaveOutViews) {
+  append_n(2);
+  audit::record(*db_, {}, "view", "person", "P1", nullptr);
+  auto lease = db_->acquire();
+  Filter f;
+  f.record_id = "P1";
+  EXPECT_EQ(list(*lease, f, std::nullopt, 10).size(), 2u);
+  f.exclude_action = "view";
+  auto changes = list(*lease, f, std::nullopt, 10);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].action, "update");
+}
+
+}  // namespace
+}  // namespace jisr::audit

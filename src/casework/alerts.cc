@@ -1,0 +1,143 @@
+// src/casework/alerts.cc
+#include "casework/alerts.h"
+
+#include <nlohmann/json.hpp>
+
+#include "casework/cases.h"
+#include "casework/input.h"
+#include "person/person.h"
+#include "platform/util/time.h"
+
+namespace jisr::casework {
+namespace {
+
+// The persons' columns come last in every query below, after `skip` columns of our own.
+person::Person person_at(const std::vector<db::Value>& r, std::ptrdiff_t skip) {
+  return person::from_row(std::vector<db::Value>(r.begin() + skip, r.end()));
+}
+
+std::string mine_condition(const access::Principal& by, std::vector<db::Value>& params) {
+  params.emplace_back(by.user_id);
+  const auto n = std::to_string(params.size());
+  return " AND (c.owner_user_id = $" + n + " OR c.assigned_user_id = $" + n + ")";
+}
+
+std::string limit(std::vector<db::Value>& params) {
+  params.emplace_back(static_cast<std::int64_t>(kMaxAlertsPerKind));
+  return " LIMIT $" + std::to_string(params.size());
+}
+
+}  // namespace
+
+std::string eighteenth_birthday(const std::string& birth_date) {
+  const std::string full = birth_date.size() == 4 ? birth_date + "-01-01" : birth_date;
+  if (!timeutil::is_valid_date(full)) return "";
+  return add_to_date(full, 18, 0, 0);
+}
+
+nlohmann::json to_json(const Alert& a) {
+  auto opt = [](const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json();
+  };
+  return {{"kind", a.kind},
+          {"person_id", a.person_id},
+          {"person_name", a.person_name},
+          {"case_id", opt(a.case_id)},
+          {"referral_id", opt(a.referral_id)},
+          {"admission_id", opt(a.admission_id)},
+          {"date", a.date},
+          {"title", opt(a.title)},
+          {"href", a.href}};
+}
+
+std::vector<Alert> alerts_for(db::Connection& conn, const access::Principal& by, bool mine,
+                              const std::string& lang) {
+  std::vector<Alert> out;
+  if (!by.can(access::Action::kCaseRead)) return out;
+  const std::string day = today();
+  const std::string cols = person::columns();
+
+  {  // Overdue plan actions of open cases.
+    std::vector<db::Value> params = {db::Value(day)};
+    std::string sql = "SELECT a.id, a.case_id, a.title, a.due_on, " + cols +
+                      " FROM case_actions a JOIN cases c ON c.id = a.case_id JOIN people p ON "
+                      "p.id = c.person_id WHERE a.done_on IS NULL AND a.due_on < $1 AND c.status "
+                      "<> 'closed' AND " +
+                      case_scope_condition(by, params);
+    if (mine) sql += mine_condition(by, params);
+    sql += " ORDER BY a.due_on, a.id" + limit(params);
+    for (const auto& r : conn.query(sql, params).rows) {
+      const auto p = person_at(r, 4);
+      const std::string case_id = db::text_or(r[1], "");
+      out.push_back({"overdue_action", p.id, person::display_name(p, lang), case_id, std::nullopt,
+                     std::nullopt, db::text_or(r[3], ""), db::as_text(r[2]),
+                     "/cases/" + case_id + "#plan"});
+    }
+  }
+  if (by.organization_id) {  // Referrals to my organization unanswered after 7 days.
+    std::vector<db::Value> params = {db::Value(*by.organization_id),
+                                     db::Value(days_ago_utc(kReferralAnswerDays))};
+    std::string sql = "SELECT r.id, r.case_id, r.created_at, " + cols +
+                      " FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.to_org_id = "
+                      "$1 AND r.status = 'pending' AND r.created_at < $2 ORDER BY r.created_at" +
+                      limit(params);
+    for (const auto& r : conn.query(sql, params).rows) {
+      const auto p = person_at(r, 3);
+      out.push_back({"referral_unanswered", p.id, person::display_name(p, lang), std::nullopt,
+                     db::as_text(r[0]), std::nullopt, db::text_or(r[2], "").substr(0, 10),
+                     std::nullopt, "/referrals#referral-" + db::text_or(r[0], "")});
+    }
+  }
+  {  // Reviews due.
+    std::vector<db::Value> params = {db::Value(days_ago_utc(kReviewAfterDays)), db::Value(day)};
+    std::string sql = "SELECT c.id, c.last_transition_at, c.review_due_on, c.status, " + cols +
+                      " FROM cases c JOIN people p ON p.id = c.person_id WHERE c.status <> "
+                      "'closed' AND ((c.status = 'services' AND c.last_transition_at < $1) OR "
+                      "(c.review_due_on IS NOT NULL AND c.review_due_on <= $2)) AND " +
+                      case_scope_condition(by, params);
+    if (mine) sql += mine_condition(by, params);
+    sql += " ORDER BY c.id" + limit(params);
+    for (const auto& r : conn.query(sql, params).rows) {
+      const auto p = person_at(r, 4);
+      const std::string case_id = db::text_or(r[0], "");
+      auto due = db::as_text(r[2]);
+      std::string date = due && *due <= day ? *due
+                                            : add_to_date(db::text_or(r[1], day).substr(0, 10), 0,
+                                                          0, kReviewAfterDays);
+      out.push_back({"review_due", p.id, person::display_name(p, lang), case_id, std::nullopt,
+                     std::nullopt, date, std::nullopt, "/cases/" + case_id});
+    }
+  }
+  {  // Children in care turning 18 within 12 months.
+    std::vector<db::Value> params = {db::Value(add_to_date(day, -18, 0, 0)),
+                                     db::Value(add_to_date(day, -17, 0, 0))};
+    std::string sql = "SELECT a.id, a.institution_id, " + cols +
+                      " FROM admissions a JOIN people p ON p.id = a.person_id WHERE "
+                      "a.discharged_on IS NULL AND p.birth_date IS NOT NULL AND p.birth_date > $1 "
+                      "AND p.birth_date <= $2 AND " +
+                      person::scope_condition(by, "p", params);
+    if (mine) {
+      params.emplace_back(by.user_id);
+      const auto n = std::to_string(params.size());
+      std::string own =
+          "EXISTS (SELECT 1 FROM cases c WHERE c.person_id = a.person_id AND "
+          "c.status <> 'closed' AND (c.owner_user_id = $" +
+          n + " OR c.assigned_user_id = $" + n + "))";
+      if (by.organization_id) {
+        params.emplace_back(*by.organization_id);
+        own = "(" + own + " OR a.institution_id = $" + std::to_string(params.size()) + ")";
+      }
+      sql += " AND " + own;
+    }
+    sql += " ORDER BY p.birth_date, a.id" + limit(params);
+    for (const auto& r : conn.query(sql, params).rows) {
+      const auto p = person_at(r, 2);
+      out.push_back({"turning_18", p.id, person::display_name(p, lang), std::nullopt, std::nullopt,
+                     db::as_text(r[0]), eighteenth_birthday(p.birth_date.value_or("")),
+                     std::nullopt, "/people/" + p.id});
+    }
+  }
+  return out;
+}
+
+}  // namespace jisr::casework

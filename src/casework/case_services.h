@@ -1,0 +1,62 @@
+// src/casework/case_services.h
+//
+// Services (prestations) delivered in a case, from the catalog of service types (table
+// service_types, seeded by migration 0008): type, provider organization, date, quantity and
+// status planned / delivered / cancelled.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "access/principal.h"
+#include "audit/audit.h"
+#include "platform/db/database.h"
+
+namespace jisr::casework {
+
+struct ServiceType {
+  std::string code, name_fr, name_ar, name_en;
+  std::string name(const std::string& lang) const;
+};
+
+// The active service types, in catalog order.
+std::vector<ServiceType> service_types(db::Connection& conn);
+
+struct CaseServiceRecord {
+  std::string id;
+  std::string case_id;
+  std::string type;
+  std::string provider_org_id;
+  std::string date;
+  std::int64_t quantity = 1;
+  std::string status = "delivered";
+  std::optional<std::string> comment;
+  std::string created_at;
+};
+
+nlohmann::json to_json(const CaseServiceRecord& s);
+
+struct NewCaseService {
+  std::string type;
+  std::optional<std::string> provider_org_id;  // default: the case's owner organization
+  std::string date;
+  std::optional<std::int64_t> quantity;  // default 1
+  std::string status = "delivered";
+  std::optional<std::string> comment;
+};
+
+// Records a service (case.write on a visible case). Rules: known type and provider; a date;
+// not in the future when delivered; quantity > 0. Throws Invalid with per-field reasons.
+CaseServiceRecord record_service(db::Database& db, const access::Principal& by,
+                                 const audit::Actor& actor, const std::string& case_id,
+                                 const NewCaseService& in);
+
+// The services of a visible case, newest date first (case.read).
+std::vector<CaseServiceRecord> list_services(db::Database& db, const access::Principal& by,
+                                             const std::string& case_id);
+
+}  // namespace jisr::casework

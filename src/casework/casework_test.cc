@@ -1,0 +1,140 @@
+// src/casework/casework_test.cc — casework rules on a migrated SQLite database: who reads
+// confidential notes, one institution at a time, capacity by sex, discharge dates, occupancy.
+#include <gtest/gtest.h>
+
+#include "../../tests/unit/test_db.h"
+#include "access/users.h"
+#include "casework/admissions.h"
+#include "casework/cases.h"
+#include "platform/error.h"
+
+namespace jisr::casework {
+namespace {
+
+access::Principal principal(access::Role role, access::Scope scope,
+                            std::optional<std::string> org) {
+  access::Principal p;
+  p.user_id = "U";
+  p.role = role;
+  p.scope = std::move(scope);
+  p.organization_id = std::move(org);
+  return p;
+}
+
+TEST(ConfidentialityTest, OwningOrganizationAndSupervisorsOnly) {
+  Case c;
+  c.owner_org_id = "ORG-A";
+  const access::Scope prov{access::ScopeLevel::kProvince, "MA-CAS"};
+  EXPECT_TRUE(may_read_confidential(principal(access::Role::kSocialWorker, prov, "ORG-A"), c));
+  EXPECT_FALSE(may_read_confidential(principal(access::Role::kSocialWorker, prov, "ORG-B"), c));
+  EXPECT_FALSE(may_read_confidential(principal(access::Role::kEpsDirector, prov, "ORG-B"), c));
+  EXPECT_TRUE(may_read_confidential(principal(access::Role::kProvincialCoordinator, prov, {}), c));
+  EXPECT_TRUE(may_read_confidential(principal(access::Role::kNationalSupervisor, {}, {}), c));
+  // case.read without note.confidential.read: never, even in the owning organization.
+  EXPECT_FALSE(may_read_confidential(principal(access::Role::kAuditor, prov, "ORG-A"), c));
+  EXPECT_TRUE(is_field_worker(principal(access::Role::kAssociationWorker, prov, "ORG-A")));
+  EXPECT_FALSE(is_field_worker(principal(access::Role::kEpsDirector, prov, "ORG-A")));
+}
+
+class AdmissionRulesTest : public testing::MigratedDb {
+ protected:
+  void SetUp() override {
+    MigratedDb::SetUp();
+    db::Transaction tx(*db_, db::TxMode::kWrite);
+    const auto region = db::text_or(
+        tx.query("SELECT parent_code FROM territories WHERE code = 'MA-CAS'").rows.at(0).at(0), "");
+    for (const char* id : {"EPS1", "ASSOC"}) {
+      tx.query(
+          "INSERT INTO organizations(id, kind, name_fr, province_code, region_code, version, "
+          "created_at, updated_at) VALUES ($1, $2, $3, 'MA-CAS', $4, 1, 'x', 'x')",
+          {db::Value(std::string(id)), db::Value(std::string(id) == "EPS1" ? "eps" : "association"),
+           db::Value(std::string(id)), db::Value(region)});
+    }
+    tx.query(
+        "INSERT INTO institutions(organization_id, category, capacity_female, capacity_male) "
+        "VALUES ('EPS1', 'children', 1, 0)");
+    int n = 0;
+    for (const char* sex : {"F", "F", "M"}) {
+      const std::string id = "P" + std::to_string(++n);
+      tx.query(
+          "INSERT INTO people(id, file_number, first_name_lat, sex, province_code, region_code, "
+          "version, created_at, updated_at) VALUES ($1, $1, 'Test', $2, 'MA-CAS', $3, 1, 'x', "
+          "'x')",
+          {db::Value(id), db::Value(std::string(sex)), db::Value(region)});
+    }
+    tx.commit();
+    access::UserService users(*db_);
+    access::NewUser u;
+    u.username = "sw-eps";
+    u.display_name = "Worker";
+    u.role = "social_worker";
+    u.scope_level = "province";
+    u.scope_code = "MA-CAS";
+    u.organization_id = "EPS1";
+    u.password = "correct horse battery";
+    const auto created = users.create(nullptr, audit::Actor{}, u);
+    worker_ =
+        principal(access::Role::kSocialWorker, {access::ScopeLevel::kProvince, "MA-CAS"}, "EPS1");
+    worker_.user_id = created.id;
+  }
+
+  NewAdmission admission(const std::string& person) {
+    return {person, "EPS1", "2026-01-10", "judicial_order", std::nullopt, std::nullopt};
+  }
+
+  access::Principal worker_;
+};
+
+TEST_F(AdmissionRulesTest, CapacityOneAtATimeDischargeAndOccupancy) {
+  AdmissionService s(*db_);
+  const audit::Actor actor;
+  const auto first = s.admit(worker_, actor, admission("P1"));
+  EXPECT_FALSE(first.a.over_capacity);
+  EXPECT_THROW(s.admit(worker_, actor, admission("P1")), Conflict);
+  // Capacity F = 1 is reached: a second girl needs a reason, and is flagged.
+  try {
+    s.admit(worker_, actor, admission("P2"));
+    FAIL() << "over capacity without a reason";
+  } catch (const Invalid& e) {
+    EXPECT_EQ(e.fields().count("over_capacity_reason"), 1u);
+  }
+  auto with_reason = admission("P2");
+  with_reason.over_capacity_reason = "Décision du juge";
+  EXPECT_TRUE(s.admit(worker_, actor, with_reason).a.over_capacity);
+  // Male capacity 0: the first boy is already over capacity.
+  auto boy = admission("P3");
+  boy.over_capacity_reason = "Urgence";
+  EXPECT_TRUE(s.admit(worker_, actor, boy).a.over_capacity);
+  {
+    auto lease = db_->acquire();
+    const auto occ = current_occupancy(*lease, "EPS1");
+    EXPECT_EQ(occ.female, 2);
+    EXPECT_EQ(occ.male, 1);
+    EXPECT_EQ(current_occupancies(*lease, {"EPS1", "ASSOC"}).at("EPS1").total(), 3);
+  }
+  EXPECT_THROW(s.discharge(worker_, actor, first.a.id, {"2026-01-09", "kafala", std::nullopt}),
+               Invalid);
+  EXPECT_THROW(s.discharge(worker_, actor, first.a.id, {"2026-01-11", "holiday", std::nullopt}),
+               Invalid);
+  s.discharge(worker_, actor, first.a.id, {"2026-01-10", "return_to_family", "Famille"});
+  EXPECT_THROW(s.discharge(worker_, actor, first.a.id, {"2026-01-12", "other", std::nullopt}),
+               Conflict);
+  auto lease = db_->acquire();
+  EXPECT_EQ(current_occupancy(*lease, "EPS1").female, 1);
+}
+
+TEST_F(AdmissionRulesTest, OnlyInstitutionsAndOnlyInScope) {
+  AdmissionService s(*db_);
+  auto to_assoc = admission("P1");
+  to_assoc.institution_id = "ASSOC";
+  EXPECT_THROW(s.admit(worker_, audit::Actor{}, to_assoc), Invalid);
+  auto far = principal(access::Role::kSocialWorker, {access::ScopeLevel::kProvince, "MA-RAB"},
+                       std::nullopt);
+  far.user_id = worker_.user_id;
+  EXPECT_THROW(s.admit(far, audit::Actor{}, admission("P1")), Invalid);  // person not visible
+  auto auditor = principal(access::Role::kAuditor, {}, std::nullopt);
+  EXPECT_THROW(s.admit(auditor, audit::Actor{}, admission("P1")), Forbidden);
+}
+
+}  // namespace
+}  // namespace jisr::casework

@@ -1,0 +1,150 @@
+// src/casework/person_view.cc
+#include "casework/person_view.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "casework/cases.h"
+#include "casework/institution_facts.h"
+#include "casework/referrals.h"
+#include "person/person.h"
+
+namespace jisr::casework {
+namespace {
+
+nlohmann::json opt(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json();
+}
+
+// Organization names, looked up once per organization.
+class OrgNames {
+ public:
+  OrgNames(db::Connection& conn, std::string lang) : conn_(conn), lang_(std::move(lang)) {}
+  const std::string& operator()(const std::string& id) {
+    auto it = cache_.find(id);
+    if (it != cache_.end()) return it->second;
+    auto f = org_facts(conn_, id);
+    return cache_[id] = f ? f->name(lang_) : id;
+  }
+
+ private:
+  db::Connection& conn_;
+  std::string lang_;
+  std::map<std::string, std::string> cache_;
+};
+
+}  // namespace
+
+std::vector<CaseSummary> cases_of_person(db::Connection& conn, const access::Principal& by,
+                                         const std::string& person_id) {
+  std::vector<CaseSummary> out;
+  if (!by.can(access::Action::kCaseRead)) return out;
+  std::vector<db::Value> params = {db::Value(person_id)};
+  const std::string sql =
+      "SELECT c.id, c.module, c.status, c.risk_level, c.owner_org_id, c.opened_on FROM cases c "
+      "JOIN people p ON p.id = c.person_id WHERE c.person_id = $1 AND " +
+      case_scope_condition(by, params) + " ORDER BY c.id DESC LIMIT 100";
+  for (const auto& r : conn.query(sql, params).rows) {
+    CaseSummary s{db::text_or(r[0], ""),
+                  db::text_or(r[1], ""),
+                  db::text_or(r[2], ""),
+                  db::text_or(r[3], ""),
+                  db::text_or(r[4], ""),
+                  db::text_or(r[5], ""),
+                  ""};
+    s.href = "/cases/" + s.id;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<AdmissionSummary> admissions_of_person(db::Connection& conn,
+                                                   const access::Principal& by,
+                                                   const std::string& person_id,
+                                                   const std::string& lang) {
+  std::vector<AdmissionSummary> out;
+  if (!by.can(access::Action::kCaseRead)) return out;
+  std::vector<db::Value> params = {db::Value(person_id)};
+  const std::string sql =
+      "SELECT a.id, a.institution_id, a.admitted_on, a.reason, a.discharged_on, "
+      "a.discharge_reason FROM admissions a JOIN people p ON p.id = a.person_id WHERE "
+      "a.person_id = $1 AND " +
+      person::scope_condition(by, "p", params) +
+      " ORDER BY a.admitted_on DESC, a.id DESC LIMIT 100";
+  OrgNames names(conn, lang);
+  for (const auto& r : conn.query(sql, params).rows) {
+    AdmissionSummary s;
+    s.id = db::text_or(r[0], "");
+    s.institution_id = db::text_or(r[1], "");
+    s.institution_name = names(s.institution_id);
+    s.admitted_on = db::text_or(r[2], "");
+    s.reason = db::text_or(r[3], "");
+    s.discharged_on = db::as_text(r[4]);
+    s.discharge_reason = db::as_text(r[5]);
+    s.current = !s.discharged_on;
+    if (s.current && by.can(access::Action::kAdmissionManage)) {
+      s.discharge_href = "/admissions/" + s.id + "/discharge";
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<ReferralSummary> referrals_of_person(db::Connection& conn, const access::Principal& by,
+                                                 const std::string& person_id,
+                                                 const std::string& lang) {
+  std::vector<ReferralSummary> out;
+  if (!by.can(access::Action::kCaseRead)) return out;
+  std::vector<db::Value> params = {db::Value(person_id)};
+  const std::string sql =
+      "SELECT r.id, r.case_id, r.from_org_id, r.to_org_id, r.status, r.created_at FROM referrals "
+      "r JOIN people p ON p.id = r.person_id WHERE r.person_id = $1 AND " +
+      referral_scope_condition(by, params) + " ORDER BY r.id DESC LIMIT 100";
+  OrgNames names(conn, lang);
+  for (const auto& r : conn.query(sql, params).rows) {
+    ReferralSummary s{db::text_or(r[0], ""),
+                      db::text_or(r[1], ""),
+                      db::text_or(r[2], ""),
+                      db::text_or(r[3], ""),
+                      "",
+                      db::text_or(r[4], ""),
+                      db::text_or(r[5], "")};
+    s.to_org_name = names(s.to_org_id);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+nlohmann::json to_json(const CaseSummary& s) {
+  return {{"id", s.id},
+          {"module", s.module},
+          {"status", s.status},
+          {"risk_level", s.risk_level},
+          {"owner_org", s.owner_org_id},
+          {"opened_on", s.opened_on},
+          {"href", s.href}};
+}
+
+nlohmann::json to_json(const AdmissionSummary& s) {
+  return {{"id", s.id},
+          {"institution_id", s.institution_id},
+          {"institution_name", s.institution_name},
+          {"admitted_on", s.admitted_on},
+          {"reason", s.reason},
+          {"discharged_on", opt(s.discharged_on)},
+          {"discharge_reason", opt(s.discharge_reason)},
+          {"current", s.current},
+          {"discharge_href", s.discharge_href}};
+}
+
+nlohmann::json to_json(const ReferralSummary& s) {
+  return {{"id", s.id},
+          {"case_id", s.case_id},
+          {"from_org", s.from_org_id},
+          {"to_org", s.to_org_id},
+          {"to_org_name", s.to_org_name},
+          {"status", s.status},
+          {"created_at", s.created_at}};
+}
+
+}  // namespace jisr::casework

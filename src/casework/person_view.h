@@ -1,0 +1,52 @@
+// src/casework/person_view.h
+//
+// What a person's file shows of casework: the person's cases, admissions and referrals that
+// the caller may see, as small summaries. The person module's page calls these (casework
+// never renders inside the person page); each returns an empty list to a caller without
+// case.read.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "access/principal.h"
+#include "platform/db/database.h"
+
+namespace jisr::casework {
+
+struct CaseSummary {
+  std::string id, module, status, risk_level, owner_org_id, opened_on;
+  std::string href;  // "/cases/{id}"
+};
+
+struct AdmissionSummary {
+  std::string id, institution_id, institution_name, admitted_on, reason;
+  std::optional<std::string> discharged_on, discharge_reason;
+  bool current = true;
+  std::string discharge_href;  // "/admissions/{id}/discharge" while current, else empty
+};
+
+struct ReferralSummary {
+  std::string id, case_id, from_org_id, to_org_id, to_org_name, status, created_at;
+};
+
+// Newest first, at most 100 of each.
+std::vector<CaseSummary> cases_of_person(db::Connection& conn, const access::Principal& by,
+                                         const std::string& person_id);
+// `lang` chooses the script of institution names.
+std::vector<AdmissionSummary> admissions_of_person(db::Connection& conn,
+                                                   const access::Principal& by,
+                                                   const std::string& person_id,
+                                                   const std::string& lang = "fr");
+std::vector<ReferralSummary> referrals_of_person(db::Connection& conn, const access::Principal& by,
+                                                 const std::string& person_id,
+                                                 const std::string& lang = "fr");
+
+nlohmann::json to_json(const CaseSummary& s);
+nlohmann::json to_json(const AdmissionSummary& s);
+nlohmann::json to_json(const ReferralSummary& s);
+
+}  // namespace jisr::casework

@@ -1,0 +1,217 @@
+// src/match/normalize_test.cc
+#include "match/normalize.h"
+
+#include <gtest/gtest.h>
+
+#include "match/name_form.h"
+#include "match/name_similarity.h"
+
+namespace jisr::match {
+namespace {
+
+TEST(DetectScript, FindsArabicLatinOrNothing) {
+  EXPECT_EQ(detect_script("محمد"), Script::kArabic);
+  EXPECT_EQ(detect_script("Mohamed"), Script::kLatin);
+  EXPECT_EQ(detect_script("Aïcha"), Script::kLatin);
+  EXPECT_EQ(detect_script("ﻣﺤﻤﺪ"), Script::kArabic);  // presentation forms
+  EXPECT_EQ(detect_script("123 -"), Script::kNone);
+  EXPECT_EQ(detect_script(""), Script::kNone);
+}
+
+TEST(NormalizeArabic, RemovesMarksAndUnifiesLetters) {
+  EXPECT_EQ(normalize_arabic("مُحَمَّد"), "محمد");     // harakat and shadda
+  EXPECT_EQ(normalize_arabic("مـحـمـد"), "محمد");  // tatweel
+  EXPECT_EQ(normalize_arabic("أحمد إدريس آمنة ٱلله"), "احمد ادريس امنه الله");
+  EXPECT_EQ(normalize_arabic("فاطمة"), "فاطمه");  // ta marbuta
+  EXPECT_EQ(normalize_arabic("مصطفى"), "مصطفي");  // alef maqsura
+  EXPECT_EQ(normalize_arabic("مصطفى", AlefMaqsura::kKeep), "مصطفى");
+  EXPECT_EQ(normalize_arabic("فؤاد"), "فواد");    // hamza on waw
+  EXPECT_EQ(normalize_arabic("عائشة"), "عايشه");  // hamza on yeh
+  EXPECT_EQ(normalize_arabic("أسماء"), "اسما");   // lone hamza dropped
+  EXPECT_EQ(normalize_arabic("ﻣﺤﻤﺪ"), "محمد");    // NFKC of presentation forms
+  EXPECT_EQ(normalize_arabic("کریم"), "كريم");    // Persian kaf and yeh
+  EXPECT_EQ(normalize_arabic("  محمد -  العلوي "), "محمد العلوي");
+}
+
+TEST(FoldLatin, CaseAccentsAndSeparators) {
+  EXPECT_EQ(fold_latin("Aïcha"), "aicha");
+  EXPECT_EQ(fold_latin("ÉL-ALAOUI"), "el alaoui");
+  EXPECT_EQ(fold_latin("L'Houssaine"), "l houssaine");
+  EXPECT_EQ(fold_latin("Saâd  Çaïd"), "saad caid");
+  EXPECT_EQ(fold_latin("Straße"), "strasse");
+}
+
+TEST(LatinPhonetic, ErasesFrenchSpellingVariants) {
+  EXPECT_EQ(latin_phonetic("mohammed"), "muhamad");
+  EXPECT_EQ(latin_phonetic("muhammad"), "muhamad");
+  EXPECT_EQ(latin_phonetic("youssef"), "iusaf");
+  EXPECT_EQ(latin_phonetic("khadidja"), latin_phonetic("khadija"));
+  EXPECT_EQ(latin_phonetic("aicha"), latin_phonetic("aisha"));
+  EXPECT_EQ(latin_phonetic("fatimah"), "fatima");
+  EXPECT_EQ(latin_phonetic("kacimi"), "kasimi");  // c before i is s
+  EXPECT_EQ(latin_phonetic("chaimae"), latin_phonetic("chaimaa"));
+  EXPECT_NE(latin_phonetic("karim"), latin_phonetic("karima"));
+}
+
+TEST(Skeleton, BothScriptsMeetInOneKeySpace) {
+  struct Case {
+    const char* arabic;
+    std::vector<const char*> latin;
+    const char* skeleton;
+  };
+  const std::vector<Case> cases = {
+      {"محمد", {"Mohamed", "Mohammed", "Mohamad", "Muhammad", "Mhamed", "Mhammed"}, "mhmd"},
+      {"يوسف", {"Youssef", "Yousef", "Youssouf", "Yusuf"}, "sf"},
+      {"خديجة", {"Khadija", "Khadidja"}, "xdja"},
+      {"عائشة", {"Aicha", "Aïcha", "Aisha"}, "ca"},
+      {"بشرى", {"Bouchra", "Bushra"}, "bcra"},
+      {"سكينة", {"Sakina", "Soukaina"}, "skna"},
+      {"مصطفى", {"Mustapha", "Mostafa", "Moustafa"}, "mstfa"},
+      {"شيماء", {"Chaimae", "Chaymae", "Chaimaa"}, "cma"},
+      {"غيثة", {"Ghita"}, "gta"},
+      {"ﻣﺤﻤﺪ", {}, "mhmd"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(arabic_skeleton(c.arabic), c.skeleton) << c.arabic;
+    for (const char* latin : c.latin) EXPECT_EQ(latin_skeleton(latin), c.skeleton) << latin;
+  }
+  EXPECT_NE(latin_skeleton("Karim"), latin_skeleton("Karima"));
+  EXPECT_NE(latin_skeleton("Amine"), latin_skeleton("Amina"));
+  EXPECT_NE(arabic_skeleton("كريم"), arabic_skeleton("كريمة"));
+}
+
+TEST(AnalyzeName, ParticlesStayAsTokens) {
+  const NameForm alaoui = analyze_name("العلوي");
+  ASSERT_EQ(alaoui.tokens.size(), 2u);
+  EXPECT_TRUE(alaoui.tokens[0].particle);  // ال
+  EXPECT_FALSE(alaoui.tokens[1].particle);
+  const NameForm ez_zaki = analyze_name("Ez-Zaki");
+  ASSERT_EQ(ez_zaki.tokens.size(), 2u);
+  EXPECT_TRUE(ez_zaki.tokens[0].particle);
+  EXPECT_EQ(ez_zaki.tokens[1].skeleton, "zk");
+  const NameForm houssaine = analyze_name("L'Houssaine");
+  ASSERT_EQ(houssaine.tokens.size(), 2u);
+  EXPECT_TRUE(houssaine.tokens[0].particle);
+  const NameForm ait_ali = analyze_name("Aït-Ali");
+  ASSERT_EQ(ait_ali.tokens.size(), 2u);
+  EXPECT_TRUE(ait_ali.tokens[0].particle);
+  EXPECT_EQ(ait_ali.core_size(), 1u);
+}
+
+TEST(AnalyzeName, TheophoricCompoundsAreOneToken) {
+  EXPECT_EQ(analyze_name("عبد الرحيم").tokens.size(), 1u);
+  EXPECT_EQ(analyze_name("Abd El Aziz").tokens.size(), 1u);
+  EXPECT_EQ(analyze_name("Abdel Ilah").tokens.size(), 1u);
+}
+
+TEST(AnalyzeName, NoLettersGiveAnEmptyForm) {
+  EXPECT_TRUE(analyze_name("").empty());
+  EXPECT_TRUE(analyze_name(" - 12 ").empty());
+}
+
+double name_similarity(const char* a, const char* b) {
+  return compare_name_forms(analyze_name(a), analyze_name(b)).full;
+}
+
+// Real Moroccan spelling variants of one name: all must agree at the "high" level or
+// better (0.88, the level threshold in similarity.cc).
+TEST(NameMatching, VariantsOfOneNameMatch) {
+  const std::vector<std::pair<const char*, const char*>> same = {{"محمد", "Mohamed"},
+                                                                 {"محمد", "Mohammed"},
+                                                                 {"محمد", "Muhammad"},
+                                                                 {"محمد", "Mhammed"},
+                                                                 {"Mohamed", "Mohammed"},
+                                                                 {"Mohamed", "Muhammad"},
+                                                                 {"Mohamed", "Mhamed"},
+                                                                 {"يوسف", "Youssef"},
+                                                                 {"Youssef", "Yousef"},
+                                                                 {"Youssef", "Youssouf"},
+                                                                 {"خديجة", "Khadija"},
+                                                                 {"Khadija", "Khadidja"},
+                                                                 {"عائشة", "Aicha"},
+                                                                 {"Aicha", "Aïcha"},
+                                                                 {"Aicha", "Aisha"},
+                                                                 {"فاطمة الزهراء", "Fatima Zahra"},
+                                                                 {"Fatima Zahra", "Fatimazahra"},
+                                                                 {"Fatima Zahra", "Fatima-Zahra"},
+                                                                 {"Fatima Zahra", "Fatima-Ezzahra"},
+                                                                 {"فاطمة الزهراء", "Fatimazahra"},
+                                                                 {"عبد الله", "عبدالله"},
+                                                                 {"عبد الله", "Abdellah"},
+                                                                 {"Abdellah", "Abdallah"},
+                                                                 {"Abdellah", "Abd Allah"},
+                                                                 {"عبد الرحيم", "Abderrahim"},
+                                                                 {"Abderrahim", "Abdelrahim"},
+                                                                 {"عبد الرحيم", "Abdelrahim"},
+                                                                 {"الحسين", "El Houssine"},
+                                                                 {"الحسن", "Lahcen"},
+                                                                 {"بشرى", "Bouchra"},
+                                                                 {"سكينة", "Sakina"},
+                                                                 {"سكينة", "Soukaina"},
+                                                                 {"أيوب", "Ayoub"},
+                                                                 {"الإدريسي", "Idrissi"},
+                                                                 {"الإدريسي", "El Idrissi"},
+                                                                 {"Idrissi", "Drissi"},
+                                                                 {"بنعلي", "Benali"},
+                                                                 {"بنعلي", "Ben Ali"},
+                                                                 {"Benali", "Ben Ali"},
+                                                                 {"آيت علي", "Ait Ali"},
+                                                                 {"Ait Ali", "Aït-Ali"},
+                                                                 {"العلوي", "Alaoui"},
+                                                                 {"العلوي", "El Alaoui"},
+                                                                 {"Alaoui", "El Alaoui"},
+                                                                 {"Elalaoui", "El Alaoui"},
+                                                                 {"الزاكي", "Ez-Zaki"},
+                                                                 {"Ez-Zaki", "Ezzaki"},
+                                                                 {"الزاكي", "Ezzaki"},
+                                                                 {"الرحماني", "Errahmani"},
+                                                                 {"الشرايبي", "Echchraibi"},
+                                                                 {"الخياطي", "Elkhayati"},
+                                                                 {"Elkhayati", "Khayati"},
+                                                                 {"إلياس", "Ilyas"},
+                                                                 {"مصطفى", "Mustapha"},
+                                                                 {"Mustapha", "Mostafa"},
+                                                                 {"Meryem", "Mariam"},
+                                                                 {"ليلى", "Leila"},
+                                                                 {"Leila", "Layla"},
+                                                                 {"شيماء", "Chaimae"},
+                                                                 {"Ou Nahi", "Ounahi"},
+                                                                 {"وئام", "Wiame"},
+                                                                 {"L'Houssaine", "Lhoussaine"},
+                                                                 {"Hasan", "Hassan"},
+                                                                 {"بن عمر", "Benomar"},
+                                                                 {"العطار", "Attar"},
+                                                                 {"Zineb", "Zaynab"}};
+  for (const auto& [a, b] : same) {
+    EXPECT_GE(name_similarity(a, b), 0.88) << a << " vs " << b;
+    EXPECT_GE(name_similarity(b, a), 0.88) << b << " vs " << a;
+  }
+}
+
+// Different names, some of them close in writing: must stay below "high".
+TEST(NameMatching, DifferentNamesDoNotMatch) {
+  const std::vector<std::pair<const char*, const char*>> different = {
+      {"Hassan", "Hussein"}, {"Hassan", "Houssine"}, {"حسن", "حسين"},    {"حسين", "Hassan"},
+      {"Said", "Saad"},      {"سعيد", "سعد"},        {"سعيد", "Saad"},   {"Karim", "Karima"},
+      {"كريم", "كريمة"},     {"كريمة", "Karim"},     {"Amine", "Amina"}, {"أمين", "Amina"},
+      {"Fatima", "Meryem"},  {"Mohamed", "Ahmed"},   {"محمد", "أحمد"},   {"Alaoui", "Ali"},
+      {"Khadija", "Khalid"}, {"Youssef", "Yassine"}, {"Naima", "Nadia"}, {"Saida", "Said"},
+      {"Jamal", "Jamila"},   {"Nabil", "Nabila"},    {"Samir", "Samira"}};
+  for (const auto& [a, b] : different) {
+    EXPECT_LT(name_similarity(a, b), 0.88) << a << " vs " << b;
+    EXPECT_LT(name_similarity(b, a), 0.88) << b << " vs " << a;
+  }
+}
+
+TEST(NameMatching, OrderAndPartialNames) {
+  const NameAgreement swapped =
+      compare_name_forms(analyze_name("Zahra Fatima"), analyze_name("Fatima Zahra"));
+  EXPECT_GE(swapped.full, 0.99);
+  const NameAgreement partial =
+      compare_name_forms(analyze_name("Fatima"), analyze_name("Fatima Zahra"));
+  EXPECT_LT(partial.full, 0.88);
+  EXPECT_GE(partial.partial, 0.99);
+}
+
+}  // namespace
+}  // namespace jisr::match

@@ -1,0 +1,441 @@
+// src/person/person_service.cc
+#include "person/person_service.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "platform/util/ids.h"
+#include "platform/util/time.h"
+
+namespace jisr::person {
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// An empty or blank value means "none".
+std::optional<std::string> cleaned(const std::optional<std::string>& v) {
+  if (!v) return std::nullopt;
+  auto t = trim(*v);
+  if (t.empty()) return std::nullopt;
+  return t;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string next_file_number(db::Connection& conn) {
+  // Read-then-write inside the caller's write transaction (SQLite holds the write lock;
+  // on PostgreSQL the UPDATE takes the row lock), so numbers never repeat.
+  auto updated = conn.query("UPDATE counters SET value = value + 1 WHERE name = 'person_file'");
+  if (updated.affected_rows == 0) {
+    conn.query("INSERT INTO counters(name, value) VALUES ('person_file', 1)");
+  }
+  const auto value =
+      db::as_int(conn.query("SELECT value FROM counters WHERE name = 'person_file'").rows[0][0])
+          .value_or(0);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "JSR-%s-%07lld", timeutil::now_utc().substr(0, 4).c_str(),
+                static_cast<long long>(value));
+  return buf;
+}
+
+bool inside_territory(const access::Principal& by, const Person& p) {
+  switch (by.scope.level) {
+    case access::ScopeLevel::kNational:
+      return true;
+    case access::ScopeLevel::kRegion:
+      return p.region_code == by.scope.code;
+    case access::ScopeLevel::kProvince:
+      return p.province_code == by.scope.code;
+    case access::ScopeLevel::kOrganization:
+      return true;  // access comes from person_access
+  }
+  return false;
+}
+
+std::optional<std::string> organization_of(const access::Principal& by) {
+  if (by.organization_id) return by.organization_id;
+  if (by.scope.level == access::ScopeLevel::kOrganization) return by.scope.code;
+  return std::nullopt;
+}
+
+// The fields an edit compares for the audit entry (never the whole row twice).
+nlohmann::json audited_fields(const Person& p) {
+  auto j = to_json(p);
+  for (const char* k : {"version", "updated_at", "created_at", "id", "file_number"}) j.erase(k);
+  return j;
+}
+
+}  // namespace
+
+void apply_input(const PersonInput& in, Person& p, bool creating,
+                 std::map<std::string, std::string>& errors) {
+  auto set = [](const std::optional<std::string>& v, std::optional<std::string>& field) {
+    if (v) field = cleaned(v);
+  };
+  set(in.first_name_ar, p.first_name_ar);
+  set(in.last_name_ar, p.last_name_ar);
+  set(in.first_name_lat, p.first_name_lat);
+  set(in.last_name_lat, p.last_name_lat);
+  for (const auto* name :
+       {&p.first_name_ar, &p.last_name_ar, &p.first_name_lat, &p.last_name_lat}) {
+    if (*name && name->value().size() > 100) errors["name"] = "validation.too_long";
+  }
+  if (!p.first_name_ar && !p.last_name_ar && !p.first_name_lat && !p.last_name_lat) {
+    errors["name"] = "validation.name_required";
+  }
+  if (in.sex) p.sex = trim(*in.sex);
+  if (p.sex != "F" && p.sex != "M")
+    errors["sex"] = creating && !in.sex ? "validation.required" : "validation.invalid_sex";
+  if (in.birth_date) p.birth_date = cleaned(in.birth_date);
+  if (in.birth_date_precision && !trim(*in.birth_date_precision).empty()) {
+    p.birth_date_precision = trim(*in.birth_date_precision);
+  } else if (creating && p.birth_date && p.birth_date->size() == 4) {
+    p.birth_date_precision = "year";
+  }
+  if (p.birth_date) {
+    const auto reason =
+        check_birth_date(*p.birth_date, p.birth_date_precision, timeutil::now_utc().substr(0, 10));
+    if (!reason.empty()) errors["birth_date"] = reason;
+  }
+  if (in.cin) {
+    p.cin = cleaned(in.cin);
+    if (p.cin) {
+      std::string upper = *p.cin;
+      std::transform(upper.begin(), upper.end(), upper.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      upper.erase(std::remove(upper.begin(), upper.end(), ' '), upper.end());
+      p.cin = upper;
+      const auto reason = check_cin(upper);
+      if (!reason.empty()) errors["cin"] = reason;
+    }
+  }
+  set(in.birth_certificate_number, p.birth_certificate_number);
+  set(in.rnp_rsu_id, p.rnp_rsu_id);
+  set(in.disability_card_number, p.disability_card_number);
+  set(in.father_first_name, p.father_first_name);
+  if (in.nationality && !trim(*in.nationality).empty()) {
+    p.nationality = trim(*in.nationality);
+    if (p.nationality.size() != 2) errors["nationality"] = "validation.invalid_nationality";
+  }
+  if (in.province) p.province_code = trim(*in.province);
+  if (p.province_code.empty()) errors["province"] = "validation.required";
+  if (in.target_groups) {
+    p.target_groups.clear();
+    for (const auto& g : *in.target_groups) {
+      const auto& codes = target_group_codes();
+      if (std::find(codes.begin(), codes.end(), g) == codes.end()) {
+        errors["target_groups"] = "validation.invalid_target_group";
+      } else if (std::find(p.target_groups.begin(), p.target_groups.end(), g) ==
+                 p.target_groups.end()) {
+        p.target_groups.push_back(g);
+      }
+    }
+  }
+}
+
+std::vector<DuplicateCandidate> PersonService::duplicates(db::Connection& conn,
+                                                          const access::Principal& by,
+                                                          const Person& p) {
+  // Exact signals only, until the cross-script matcher (src/match) takes over: the same CIN,
+  // or the same names in one script and the same birth year. Only people the caller may
+  // see are named, so the warning never reveals a file outside the scope.
+  std::vector<db::Value> params;
+  std::string sql = "SELECT " + columns() + " FROM people p WHERE p.status = 'active' AND (";
+  std::vector<std::string> alternatives;
+  if (p.cin) {
+    params.emplace_back(*p.cin);
+    alternatives.push_back("p.cin = $" + std::to_string(params.size()));
+  }
+  const std::string year = p.birth_date ? p.birth_date->substr(0, 4) : "";
+  auto name_match = [&](const std::optional<std::string>& first,
+                        const std::optional<std::string>& last, const char* first_col,
+                        const char* last_col) {
+    if (!first || !last) return;
+    params.emplace_back(lower_ascii(*first));
+    const auto a = std::to_string(params.size());
+    params.emplace_back(lower_ascii(*last));
+    const auto b = std::to_string(params.size());
+    std::string cond = std::string("(LOWER(p.") + first_col + ") = $" + a + " AND LOWER(p." +
+                       last_col + ") = $" + b;
+    if (!year.empty()) {
+      params.emplace_back(year);
+      cond += " AND (p.birth_date IS NULL OR SUBSTR(p.birth_date, 1, 4) = $" +
+              std::to_string(params.size()) + ")";
+    }
+    alternatives.push_back(cond + ")");
+  };
+  name_match(p.first_name_lat, p.last_name_lat, "first_name_lat", "last_name_lat");
+  name_match(p.first_name_ar, p.last_name_ar, "first_name_ar", "last_name_ar");
+  if (alternatives.empty()) return {};
+  for (std::size_t i = 0; i < alternatives.size(); ++i) sql += (i ? " OR " : "") + alternatives[i];
+  sql += ") AND " + scope_condition(by, "p", params) + " LIMIT 10";
+  std::vector<DuplicateCandidate> out;
+  for (const auto& row : conn.query(sql, params).rows) {
+    DuplicateCandidate c{from_row(row), 0.0};
+    c.score = (p.cin && c.person.cin == p.cin) ? 1.0 : 0.9;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Person PersonService::create(const access::Principal& by, const audit::Actor& actor,
+                             const PersonInput& in, bool confirm_new) {
+  if (!by.can(access::Action::kPersonWrite)) throw Forbidden();
+  Person p;
+  std::map<std::string, std::string> errors;
+  apply_input(in, p, true, errors);
+  db::Transaction tx(db_, db::TxMode::kWrite);
+  if (!p.province_code.empty() && !errors.count("province")) {
+    auto t = tx.query("SELECT level, parent_code FROM territories WHERE code = $1",
+                      {db::Value(p.province_code)});
+    if (t.empty() || db::text_or(t.rows[0][0], "") != "province") {
+      errors["province"] = "validation.unknown_territory";
+    } else {
+      p.region_code = db::text_or(t.rows[0][1], "");
+    }
+  }
+  if (!errors.empty()) throw Invalid(errors);
+  if (!inside_territory(by, p)) throw Invalid("province", "validation.outside_scope");
+  if (!confirm_new) {
+    auto candidates = duplicates(tx.conn(), by, p);
+    if (!candidates.empty()) throw PossibleDuplicate(std::move(candidates));
+  }
+  p.id = ids::new_id();
+  p.file_number = next_file_number(tx.conn());
+  p.registered_by_org = organization_of(by);
+  p.created_at = p.updated_at = timeutil::now_utc();
+  if (in.consent_given.value_or(false)) {
+    p.consent_given = true;
+    p.consent_at = p.created_at;
+    p.consent_recorded_by = by.user_id;
+  }
+  tx.query(
+      "INSERT INTO people(id, file_number, first_name_ar, last_name_ar, first_name_lat, "
+      "last_name_lat, sex, birth_date, birth_date_precision, cin, birth_certificate_number, "
+      "rnp_rsu_id, disability_card_number, nationality, father_first_name, province_code, "
+      "region_code, registered_by_org, target_groups, consent_given, consent_at, "
+      "consent_recorded_by, status, version, created_at, updated_at, created_by) VALUES ($1, $2, "
+      "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+      "$22, 'active', 1, $23, $23, $24)",
+      {db::Value(p.id),
+       db::Value(p.file_number),
+       db::optional_text(p.first_name_ar),
+       db::optional_text(p.last_name_ar),
+       db::optional_text(p.first_name_lat),
+       db::optional_text(p.last_name_lat),
+       db::Value(p.sex),
+       db::optional_text(p.birth_date),
+       db::Value(p.birth_date_precision),
+       db::optional_text(p.cin),
+       db::optional_text(p.birth_certificate_number),
+       db::optional_text(p.rnp_rsu_id),
+       db::optional_text(p.disability_card_number),
+       db::Value(p.nationality),
+       db::optional_text(p.father_first_name),
+       db::Value(p.province_code),
+       db::Value(p.region_code),
+       db::optional_text(p.registered_by_org),
+       db::Value(join(p.target_groups)),
+       db::Value(std::int64_t{p.consent_given ? 1 : 0}),
+       db::optional_text(p.consent_at),
+       db::optional_text(p.consent_recorded_by),
+       db::Value(p.created_at),
+       db::Value(by.user_id)});
+  if (p.registered_by_org) grant_access(tx.conn(), p.id, *p.registered_by_org, "registration");
+  audit::append(tx.conn(), actor, "create", "person", p.id, nullptr, audited_fields(p),
+                place_of(p));
+  tx.commit();
+  return p;
+}
+
+Person PersonService::open_file(const access::Principal& by, const audit::Actor& actor,
+                                const std::string& id) {
+  if (!by.can(access::Action::kPersonRead)) throw Forbidden();
+  std::optional<Person> p;
+  {
+    auto lease = db_.acquire();
+    p = find_visible(*lease, by, id);
+  }
+  if (!p) throw NotFound();
+  audit::record(db_, actor, "view", "person", p->id, nullptr, place_of(*p));
+  return *p;
+}
+
+Person PersonService::update(const access::Principal& by, const audit::Actor& actor,
+                             const std::string& id, const PersonInput& in,
+                             std::int64_t expected_version) {
+  if (!by.can(access::Action::kPersonWrite)) throw Forbidden();
+  db::Transaction tx(db_, db::TxMode::kWrite);
+  auto current = find_visible(tx.conn(), by, id);
+  if (!current) throw NotFound();
+  if (current->version != expected_version) throw Conflict("stale_version", "error.stale_version");
+  Person p = *current;
+  std::map<std::string, std::string> errors;
+  apply_input(in, p, false, errors);
+  if (p.province_code != current->province_code && !errors.count("province")) {
+    auto t = tx.query("SELECT level, parent_code FROM territories WHERE code = $1",
+                      {db::Value(p.province_code)});
+    if (t.empty() || db::text_or(t.rows[0][0], "") != "province") {
+      errors["province"] = "validation.unknown_territory";
+    } else {
+      p.region_code = db::text_or(t.rows[0][1], "");
+    }
+  }
+  if (!errors.empty()) throw Invalid(errors);
+  if (!inside_territory(by, p)) throw Invalid("province", "validation.outside_scope");
+  if (in.consent_given && *in.consent_given != current->consent_given) {
+    p.consent_given = *in.consent_given;
+    p.consent_at = timeutil::now_utc();
+    p.consent_recorded_by = by.user_id;
+  }
+  p.version = current->version + 1;
+  p.updated_at = timeutil::now_utc();
+  auto result = tx.query(
+      "UPDATE people SET first_name_ar = $1, last_name_ar = $2, first_name_lat = $3, "
+      "last_name_lat = $4, sex = $5, birth_date = $6, birth_date_precision = $7, cin = $8, "
+      "birth_certificate_number = $9, rnp_rsu_id = $10, disability_card_number = $11, "
+      "nationality = $12, father_first_name = $13, province_code = $14, region_code = $15, "
+      "target_groups = $16, consent_given = $17, consent_at = $18, consent_recorded_by = $19, "
+      "version = $20, updated_at = $21 WHERE id = $22 AND version = $23",
+      {db::optional_text(p.first_name_ar),
+       db::optional_text(p.last_name_ar),
+       db::optional_text(p.first_name_lat),
+       db::optional_text(p.last_name_lat),
+       db::Value(p.sex),
+       db::optional_text(p.birth_date),
+       db::Value(p.birth_date_precision),
+       db::optional_text(p.cin),
+       db::optional_text(p.birth_certificate_number),
+       db::optional_text(p.rnp_rsu_id),
+       db::optional_text(p.disability_card_number),
+       db::Value(p.nationality),
+       db::optional_text(p.father_first_name),
+       db::Value(p.province_code),
+       db::Value(p.region_code),
+       db::Value(join(p.target_groups)),
+       db::Value(std::int64_t{p.consent_given ? 1 : 0}),
+       db::optional_text(p.consent_at),
+       db::optional_text(p.consent_recorded_by),
+       db::Value(p.version),
+       db::Value(p.updated_at),
+       db::Value(p.id),
+       db::Value(expected_version)});
+  if (result.affected_rows != 1) throw Conflict("stale_version", "error.stale_version");
+  auto [before, after] = audit::diff(audited_fields(*current), audited_fields(p));
+  audit::append(tx.conn(), actor, "update", "person", p.id, before, after, place_of(p));
+  tx.commit();
+  return p;
+}
+
+std::vector<Person> PersonService::list(const access::Principal& by, const PersonFilter& filter,
+                                        const std::optional<std::string>& after_id, int limit) {
+  if (!by.can(access::Action::kPersonRead)) throw Forbidden();
+  std::vector<db::Value> params;
+  std::string sql = "SELECT " + columns() + " FROM people p WHERE p.status <> 'merged' AND " +
+                    scope_condition(by, "p", params);
+  if (filter.q && !trim(*filter.q).empty()) {
+    // Substring search over both scripts, the file number and the CIN. The cross-script
+    // fuzzy index of the matching module replaces this for ranked search.
+    std::string like = "%";
+    for (char c : trim(*filter.q)) {
+      if (c == '%' || c == '_' || c == '\\') like.push_back('\\');
+      like.push_back(c);
+    }
+    like.push_back('%');
+    params.emplace_back(lower_ascii(like));
+    const auto n = "$" + std::to_string(params.size());
+    sql += " AND (";
+    const char* cols[] = {"first_name_lat", "last_name_lat", "first_name_ar",
+                          "last_name_ar",   "file_number",   "cin"};
+    for (std::size_t i = 0; i < std::size(cols); ++i) {
+      sql += std::string(i ? " OR " : "") + "LOWER(p." + cols[i] + ") LIKE " + n + " ESCAPE '\\'";
+    }
+    sql += ")";
+  }
+  if (filter.province && !filter.province->empty()) {
+    params.emplace_back(*filter.province);
+    sql += " AND p.province_code = $" + std::to_string(params.size());
+  }
+  if (filter.target_group && !filter.target_group->empty()) {
+    params.emplace_back("%," + *filter.target_group + ",%");
+    sql += " AND (',' || p.target_groups || ',') LIKE $" + std::to_string(params.size());
+  }
+  if (after_id) {
+    params.emplace_back(*after_id);
+    sql += " AND p.id < $" + std::to_string(params.size());
+  }
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY p.id DESC LIMIT $" + std::to_string(params.size());
+  auto lease = db_.acquire();
+  std::vector<Person> out;
+  for (const auto& row : lease->query(sql, params).rows) out.push_back(from_row(row));
+  return out;
+}
+
+void PersonService::add_relation(const access::Principal& by, const audit::Actor& actor,
+                                 const std::string& person_id, const std::string& related_id,
+                                 const std::string& kind) {
+  if (!by.can(access::Action::kPersonWrite)) throw Forbidden();
+  static const std::map<std::string, std::string> inverse = {
+      {"parent", "child"},  {"child", "parent"},  {"sibling", "sibling"}, {"guardian", "ward"},
+      {"ward", "guardian"}, {"kafil", "makfoul"}, {"makfoul", "kafil"}};
+  auto inv = inverse.find(kind);
+  if (inv == inverse.end()) throw Invalid("kind", "validation.invalid_relation");
+  if (person_id == related_id) throw Invalid("related_person_id", "validation.self_relation");
+  db::Transaction tx(db_, db::TxMode::kWrite);
+  auto a = find_visible(tx.conn(), by, person_id);
+  auto b = find_visible(tx.conn(), by, related_id);
+  if (!a) throw NotFound();
+  if (!b) throw Invalid("related_person_id", "validation.unknown_person");
+  const auto now = timeutil::now_utc();
+  try {
+    tx.query(
+        "INSERT INTO person_relations(person_id, related_person_id, kind, created_at) "
+        "VALUES ($1, $2, $3, $4)",
+        {db::Value(person_id), db::Value(related_id), db::Value(kind), db::Value(now)});
+    tx.query(
+        "INSERT INTO person_relations(person_id, related_person_id, kind, created_at) "
+        "VALUES ($1, $2, $3, $4)",
+        {db::Value(related_id), db::Value(person_id), db::Value(inv->second), db::Value(now)});
+  } catch (const db::UniqueViolation&) {
+    throw Conflict("duplicate_relation", "validation.duplicate_relation");
+  }
+  audit::append(tx.conn(), actor, "update", "person", person_id, nullptr,
+                {{"relation", {{"kind", kind}, {"person_id", related_id}}}}, place_of(*a));
+  tx.commit();
+}
+
+std::vector<PersonService::Relation> PersonService::relations(const access::Principal& by,
+                                                              const std::string& person_id) {
+  auto lease = db_.acquire();
+  std::vector<db::Value> params = {db::Value(person_id)};
+  const auto where = scope_condition(by, "p", params);
+  auto rows = lease->query("SELECT " + columns() +
+                               ", r.kind FROM person_relations r JOIN people p ON p.id = "
+                               "r.related_person_id WHERE r.person_id = $1 AND " +
+                               where,
+                           params);
+  std::vector<Relation> out;
+  for (const auto& row : rows.rows) {
+    out.push_back({from_row(row), db::text_or(row.back(), "")});
+  }
+  return out;
+}
+
+}  // namespace jisr::person

@@ -1,0 +1,138 @@
+// Browser test of the institutions registry: a provincial coordinator creates an institution
+// in Arabic (a refused form keeps what was typed and shows the error beside the field), finds
+// it through the filters, opens its page; axe-core finds no serious violation.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
+const BIN = process.env.JISR_BIN || '';
+const DB_URL = process.env.JISR_DB_URL || '';
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const catalog = (lang) => ({
+  ...JSON.parse(readFileSync(new URL(`../../web/locales/${lang}.json`, import.meta.url), 'utf8')),
+  ...JSON.parse(readFileSync(new URL(`../../web/locales/org/${lang}.json`, import.meta.url), 'utf8')),
+});
+const AR = catalog('ar');
+
+const PASSWORD = 'a-long-password-123';
+const SUFFIX = randomBytes(4).toString('hex');
+const COORD = `e2e-coord-${SUFFIX}`;
+const NAME_AR = `دار الأمل ${SUFFIX}`;
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+function jisr(args, input) {
+  return execFileSync(BIN, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
+}
+
+describe('institutions registry in the browser', () => {
+  let browser;
+  before(async () => {
+    assert.ok(BASE && BIN && DB_URL, 'set JISR_BASE_URL, JISR_BIN and JISR_DB_URL');
+    jisr(['user', 'add', '--db', DB_URL, '--username', COORD, '--role', 'provincial_coordinator',
+      '--scope', 'province:MA-CAS', '--display-name', 'منسق إقليمي', '--lang', 'ar', '--password-stdin'], `${PASSWORD}\n`);
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: LAUNCH_ARGS });
+  });
+  after(async () => { if (browser) await browser.close(); });
+
+  async function withPage(options, fn) {
+    const context = await browser.newContext(options);
+    context.setDefaultTimeout(10_000);
+    try {
+      return await fn(await context.newPage());
+    } finally {
+      await context.close();
+    }
+  }
+  async function login(page) {
+    await page.goto(`${BASE}/login`);
+    const form = page.locator('[data-testid=login-form]');
+    await form.locator('input[name=username]').fill(COORD);
+    await form.locator('input[name=password]').fill(PASSWORD);
+    await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  }
+  const submit = (page, locator) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+
+  test('create an institution in Arabic and find it through the filters', async () => {
+    await withPage({ locale: 'ar-MA' }, async (page) => {
+      const problems = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      await login(page);
+      await page.goto(`${BASE}/institutions`);
+      assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+      const nav = page.getByRole('navigation', { name: AR['nav.main'] });
+      assert.equal(await nav.getByRole('link', { name: AR['org.nav.institutions'] }).getAttribute('href'), '/institutions');
+      await submit(page, page.locator('[data-testid=new-record]'));
+      assert.equal(new URL(page.url()).pathname, '/institutions/new');
+      assert.equal((await page.locator('h1').textContent()).trim(), AR['org.page.new_institution']);
+
+      const form = page.locator('[data-testid=org-form]');
+      await form.getByLabel(AR['org.field.name_ar']).fill(NAME_AR);
+      await form.locator('select[name=province]').selectOption('MA-CAS');
+      await form.locator('select[name=category]').selectOption('women');
+      await form.getByLabel(AR['org.service.accommodation']).check();
+      await form.getByLabel(AR['org.service.psychosocial']).check();
+      await form.getByLabel(AR['org.field.capacity_female']).fill('-4');
+      await form.getByLabel(AR['org.field.director']).fill('السيدة نعيمة');
+      await submit(page, form.locator('[data-testid=save]'));
+      // Refused: the error beside the field, in Arabic, and nothing typed lost.
+      const err = page.locator('[data-testid=error-capacity_female]');
+      assert.equal((await err.textContent()).trim(), AR['org.validation.negative']);
+      assert.equal(await form.getByLabel(AR['org.field.capacity_female']).getAttribute('aria-invalid'), 'true');
+      assert.equal(await form.getByLabel(AR['org.field.name_ar']).inputValue(), NAME_AR);
+      assert.equal(await form.getByLabel(AR['org.field.director']).inputValue(), 'السيدة نعيمة');
+      assert.equal(await form.locator('select[name=category]').inputValue(), 'women');
+      assert.ok(await form.getByLabel(AR['org.service.psychosocial']).isChecked());
+
+      await form.getByLabel(AR['org.field.capacity_female']).fill('24');
+      await form.getByLabel(AR['org.field.capacity_male']).fill('0');
+      await submit(page, form.locator('[data-testid=save]'));
+      assert.match(new URL(page.url()).pathname, /^\/institutions\/[0-9A-Z]{26}$/);
+      assert.equal((await page.locator('[data-testid=notice]').textContent()).trim(), AR['org.form.saved']);
+      assert.ok((await page.locator('h1').textContent()).includes(NAME_AR));
+      assert.equal((await page.locator('[data-testid=capacity-female]').textContent()).trim(), '24');
+      assert.equal((await page.locator('[data-testid=residents-female]').textContent()).trim(), '0');
+      assert.equal(await page.locator('[data-testid=history-row]').count(), 1);
+      const id = new URL(page.url()).pathname.split('/').pop();
+
+      // Find it through the filters: category, status, free text.
+      await page.goto(`${BASE}/institutions`);
+      const filter = page.locator('[data-testid=org-filter]');
+      await filter.locator('select[name=category]').selectOption('women');
+      await filter.locator('select[name=authorization_status]').selectOption('pending');
+      await filter.locator('input[name=q]').fill(`الأمل ${SUFFIX}`);
+      await submit(page, filter.locator('[data-testid=filter-submit]'));
+      const rows = page.locator('[data-testid=org-row]');
+      assert.equal(await rows.count(), 1);
+      assert.equal(await rows.first().getAttribute('data-id'), id);
+      // Another category: absent.
+      await filter.locator('select[name=category]').selectOption('elderly');
+      await submit(page, filter.locator('[data-testid=filter-submit]'));
+      assert.equal(await page.locator('[data-testid=org-row]').count(), 0);
+      assert.equal(await page.locator('[data-testid=org-empty]').count(), 1);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  test('accessibility (axe-core): institution pages have no serious or critical violation', async () => {
+    for (const p of ['/institutions', '/institutions/new', '/institutions/expiring', '/organizations/import']) {
+      await withPage({ locale: 'ar-MA', bypassCSP: true }, async (page) => {
+        await login(page);
+        await page.goto(`${BASE}${p}`);
+        await page.addScriptTag({ path: AXE_PATH });
+        const violations = await page.evaluate(async () => {
+          const result = await window.axe.run(document, { resultTypes: ['violations'] });
+          return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+        });
+        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        assert.deepEqual(serious, [], `${p}: ${JSON.stringify(serious, null, 2)}`);
+      });
+    }
+  });
+});

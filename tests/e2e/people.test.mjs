@@ -1,0 +1,465 @@
+// Browser tests of the people pages in headless Chromium: a provincial coordinator working
+// in Arabic registers a child, is warned of the likely duplicate when registering the same
+// child again (candidates side by side, nothing typed lost), confirms, and finds both files
+// by the Latin name. Accessibility (axe-core), CSP and console checks on the three pages.
+//
+//   JISR_BASE_URL=http://127.0.0.1:8080 JISR_BIN=$PWD/build/jisr JISR_DB_URL=sqlite:/tmp/jisr.db \
+//     node --test tests/e2e/
+//
+// CHROMIUM_PATH overrides the browser binary (default /usr/bin/chromium). The coordinator is
+// created with `jisr user add` on the server's database.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
+const BIN = process.env.JISR_BIN || '';
+const DB_URL = process.env.JISR_DB_URL || '';
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const catalog = (lang, module) => JSON.parse(readFileSync(
+  new URL(`../../web/locales/${module ? `${module}/` : ''}${lang}.json`, import.meta.url), 'utf8'));
+const AR = { ...catalog('ar'), ...catalog('ar', 'person') };
+
+const PASSWORD = 'a-long-password-123';
+const SUFFIX = randomBytes(4).toString('hex');
+const COORDINATOR = `e2e-people-${SUFFIX}`;
+// Names unique to this run (the suffix in letters), so that the duplicate warning only
+// meets the child registered here.
+const TAG = [...SUFFIX].map((c) => 'abcdefghijklmnop'[parseInt(c, 16)]).join('');
+const AR_TAG = [...SUFFIX].map((c) => 'بتثجحخدذرزسشصضطظ'[parseInt(c, 16)]).join('');
+const CHILD = {
+  first_name_ar: 'يوسف',
+  last_name_ar: `العلوي ${AR_TAG}`,
+  first_name_lat: 'Youssef',
+  last_name_lat: `Alaoui${TAG}`,
+  birth_year: '2016',
+};
+const AR_NAME = `${CHILD.first_name_ar} ${CHILD.last_name_ar}`;
+const LAT_NAME = `${CHILD.first_name_lat} ${CHILD.last_name_lat}`;
+const FILE_NUMBER = /^JSR-\d{4}-\d{7}$/;
+
+const LAUNCH_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+// Requests the browser makes on its own, not because of our pages.
+const isNoise = (url) => /\/favicon\.ico(\?|$)/.test(url || '');
+
+function jisr(args, input) {
+  try {
+    return execFileSync(BIN, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
+  } catch (e) {
+    throw new Error(`jisr ${args.join(' ')} failed (status ${e.status}, signal ${e.signal}, ${e.code || ''}):\n` +
+      `${e.stdout || ''}\n${e.stderr || ''}`);
+  }
+}
+
+describe('people pages in the browser (provincial coordinator, Arabic)', () => {
+  let browser;
+  const files = []; // {id, fileNumber} of the two files registered
+
+  before(async () => {
+    assert.ok(BASE, 'set JISR_BASE_URL to the base URL of a running Jisr server');
+    assert.ok(BIN && DB_URL, 'set JISR_BIN and JISR_DB_URL (the server\'s database)');
+    jisr(['user', 'add', '--db', DB_URL, '--username', COORDINATOR, '--role', 'provincial_coordinator',
+      '--scope', 'province:MA-CAS', '--display-name', 'نزهة الإدريسي', '--lang', 'ar', '--password-stdin'],
+    `${PASSWORD}\n`);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      headless: true,
+      args: LAUNCH_ARGS,
+    });
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+  });
+
+  async function withPage(options, fn) {
+    const context = await browser.newContext(options);
+    context.setDefaultTimeout(10_000);
+    context.setDefaultNavigationTimeout(15_000);
+    try {
+      return await fn(await context.newPage(), context);
+    } finally {
+      await context.close();
+    }
+  }
+
+  const htmlAttr = (page, name) => page.locator('html').getAttribute(name);
+
+  // A label's text, with or without the required-field asterisk after it.
+  const label = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?\\s*$`);
+
+  async function login(page) {
+    await page.goto(`${BASE}/login`);
+    const form = page.locator('[data-testid=login-form]');
+    await form.locator('input[name=username]').fill(COORDINATOR);
+    await form.locator('input[name=password]').fill(PASSWORD);
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      form.locator('button[type=submit]').click(),
+    ]);
+    assert.equal(new URL(page.url()).pathname, '/', 'signed in');
+  }
+
+  // Sends a form by its submit button; waits for the page that follows.
+  async function submit(page, form) {
+    const [response] = await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      form.locator('button[type=submit]').click(),
+    ]);
+    return response;
+  }
+
+  // Fills the registration form with CHILD (the labels are the Arabic ones).
+  async function fillChild(page) {
+    const form = page.locator('[data-testid=person-form]');
+    const field = (key) => form.getByLabel(label(AR[key]));
+    await field('person.field.first_name_ar').fill(CHILD.first_name_ar);
+    await field('person.field.last_name_ar').fill(CHILD.last_name_ar);
+    await field('person.field.first_name_lat').fill(CHILD.first_name_lat);
+    await field('person.field.last_name_lat').fill(CHILD.last_name_lat);
+    await field('person.field.sex').selectOption('M');
+    await field('person.field.birth_date').fill(CHILD.birth_year);
+    await field('person.field.birth_date_precision').selectOption('year');
+    await field('person.field.province').selectOption('MA-CAS');
+    await form.getByLabel(AR['person.group.children_without_family'], { exact: true }).check();
+    await form.getByLabel(AR['person.form.consent_label'], { exact: true }).check();
+    return form;
+  }
+
+  // Collects CSP violations, console errors, page errors and failed requests of a page.
+  async function watch(page, { allowStatus = [] } = {}) {
+    const problems = [];
+    await page.exposeFunction('__jisrCspViolation', (text) => problems.push(`CSP: ${text}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__jisrCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+      });
+    });
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error' || isNoise(msg.location().url)) return;
+      // A form refused with 409 (possible duplicate) is an expected answer, not a fault.
+      if (allowStatus.some((s) => msg.text().includes(`status of ${s}`))) return;
+      problems.push(`console: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('requestfailed', (req) => {
+      if (!isNoise(req.url())) problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400 && !isNoise(res.url()) && !allowStatus.includes(res.status())) {
+        problems.push(`HTTP ${res.status()}: ${res.url()}`);
+      }
+    });
+    return problems;
+  }
+
+  test('register a child in Arabic, get warned of the duplicate, confirm, find both', async () => {
+    await withPage({ locale: 'fr-FR' }, async (page) => {
+      const problems = await watch(page, { allowStatus: [409] });
+      await login(page);
+      // The coordinator's language is Arabic, whatever the browser asks for.
+      assert.equal(await htmlAttr(page, 'lang'), 'ar');
+      assert.equal(await htmlAttr(page, 'dir'), 'rtl');
+      const nav = page.getByRole('navigation', { name: AR['nav.main'] });
+      await Promise.all([
+        page.waitForNavigation({ waitUntil: 'load' }),
+        nav.getByRole('link', { name: AR['nav.people'], exact: true }).click(),
+      ]);
+      assert.equal(new URL(page.url()).pathname, '/people');
+      assert.equal(await htmlAttr(page, 'dir'), 'rtl');
+      assert.equal((await page.locator('h1').textContent()).trim(), AR['person.page.list']);
+      assert.equal(await page.locator('header nav a[aria-current=page]').getAttribute('href'), '/people');
+
+      // Register.
+      await Promise.all([
+        page.waitForNavigation({ waitUntil: 'load' }),
+        page.locator('[data-testid=new-person]').click(),
+      ]);
+      assert.equal(new URL(page.url()).pathname, '/people/new');
+      assert.equal((await page.locator('h1').textContent()).trim(), AR['person.page.new']);
+      const form = await fillChild(page);
+      const birth = form.getByLabel(label(AR['person.field.birth_date']));
+      assert.equal(await birth.getAttribute('inputmode'), 'numeric');
+      assert.equal(await birth.getAttribute('placeholder'), AR['person.form.birth_date_placeholder']);
+      assert.equal(await form.getByLabel(label(AR['person.field.first_name_ar'])).getAttribute('dir'), 'rtl');
+      assert.equal(await form.getByLabel(label(AR['person.field.first_name_lat'])).getAttribute('dir'), 'ltr');
+      await submit(page, form);
+
+      // The file: the Arabic name first, the Latin one beside it, the file number.
+      const first = new URL(page.url()).pathname;
+      assert.match(first, /^\/people\/[^/]+$/, `on the new file, not ${page.url()}`);
+      const file = page.locator('[data-testid=person-file]');
+      await file.waitFor();
+      assert.equal(await htmlAttr(page, 'dir'), 'rtl');
+      assert.equal((await file.locator('[data-testid=person-name]').textContent()).trim(), AR_NAME);
+      const other = file.locator('[data-testid=person-name-other]');
+      assert.equal((await other.textContent()).trim(), LAT_NAME);
+      assert.equal(await other.getAttribute('lang'), 'fr');
+      const fileNumber = (await file.locator('[data-testid=file-number]').textContent()).trim();
+      assert.match(fileNumber, FILE_NUMBER);
+      assert.equal(await file.getAttribute('data-file-number'), fileNumber);
+      assert.ok((await file.locator('[data-testid=person-groups]').textContent())
+        .includes(AR['person.group.children_without_family']));
+      assert.ok((await file.locator('[data-testid=person-birth]').textContent()).includes(CHILD.birth_year));
+      assert.equal(await file.locator('[data-testid=person-consent]').getAttribute('data-consent'), 'given');
+      files.push({ id: first.split('/').pop(), fileNumber });
+
+      // The same child again: the warning, the candidate, nothing typed lost.
+      await page.goto(`${BASE}/people/new`);
+      const again = await fillChild(page);
+      const refused = await submit(page, again);
+      assert.equal(refused.status(), 409);
+      assert.equal(new URL(page.url()).pathname, '/people/new');
+      assert.equal(await htmlAttr(page, 'dir'), 'rtl');
+      const candidates = page.locator('[data-testid=duplicate-candidate]');
+      assert.equal(await candidates.count(), 1);
+      const candidate = candidates.first();
+      assert.equal(await candidate.getAttribute('data-file-number'), fileNumber);
+      assert.ok((await candidate.textContent()).includes(AR['person.possible_duplicate']));
+      assert.equal((await candidate.locator('[data-testid=duplicate-name]').textContent()).trim(), AR_NAME);
+      assert.ok((await candidate.textContent()).includes(LAT_NAME));
+      const link = candidate.locator('[data-testid=duplicate-link]');
+      assert.equal(await link.getAttribute('href'), first);
+      assert.equal(await link.getAttribute('target'), '_blank');
+      const kept = page.locator('[data-testid=person-form]');
+      assert.equal(await kept.locator('input[name=first_name_ar]').inputValue(), CHILD.first_name_ar);
+      assert.equal(await kept.locator('input[name=last_name_ar]').inputValue(), CHILD.last_name_ar);
+      assert.equal(await kept.locator('input[name=first_name_lat]').inputValue(), CHILD.first_name_lat);
+      assert.equal(await kept.locator('input[name=last_name_lat]').inputValue(), CHILD.last_name_lat);
+      assert.equal(await kept.locator('select[name=sex]').inputValue(), 'M');
+      assert.equal(await kept.locator('input[name=birth_date]').inputValue(), CHILD.birth_year);
+      assert.equal(await kept.locator('select[name=birth_date_precision]').inputValue(), 'year');
+      assert.equal(await kept.locator('select[name=province]').inputValue(), 'MA-CAS');
+      assert.equal(await kept.locator('input[name=tg_children_without_family]').isChecked(), true);
+      assert.equal(await kept.locator('input[name=tg_women]').isChecked(), false);
+      assert.equal(await kept.locator('input[name=consent]').isChecked(), true);
+      const confirm = kept.getByLabel(AR['person.form.confirm_new'], { exact: true });
+      assert.equal(await confirm.count(), 1);
+      assert.equal(await confirm.getAttribute('name'), 'confirm_new');
+      assert.equal(await confirm.isChecked(), false);
+
+      // Sent again without confirming: still refused, still no second file.
+      const stillRefused = await submit(page, kept);
+      assert.equal(stillRefused.status(), 409);
+      assert.equal(await page.locator('[data-testid=duplicate-candidate]').count(), 1);
+
+      // Confirmed: a second file.
+      await page.locator('[data-testid=person-form]').getByLabel(AR['person.form.confirm_new'], { exact: true }).check();
+      await submit(page, page.locator('[data-testid=person-form]'));
+      const second = new URL(page.url()).pathname;
+      assert.match(second, /^\/people\/[^/]+$/, `on the second file, not ${page.url()}`);
+      assert.notEqual(second, first);
+      const secondNumber = (await page.locator('[data-testid=file-number]').textContent()).trim();
+      assert.match(secondNumber, FILE_NUMBER);
+      assert.notEqual(secondNumber, fileNumber);
+      files.push({ id: second.split('/').pop(), fileNumber: secondNumber });
+
+      // Both found by the Latin name.
+      await page.goto(`${BASE}/people`);
+      const search = page.locator('[data-testid=person-search]');
+      await search.getByLabel(AR['person.list.search_label'], { exact: true }).fill(CHILD.last_name_lat);
+      await submit(page, search);
+      assert.equal(new URL(page.url()).searchParams.get('q'), CHILD.last_name_lat);
+      const rows = page.locator('[data-testid=person-row]');
+      assert.equal(await rows.count(), 2);
+      const numbers = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-file-number')));
+      assert.deepEqual([...numbers].sort(), [fileNumber, secondNumber].sort());
+      for (const row of await rows.all()) {
+        assert.ok((await row.textContent()).includes(AR_NAME));
+        assert.equal(await row.locator('.name-other').getAttribute('lang'), 'fr');
+      }
+      // And by the Arabic name.
+      await page.goto(`${BASE}/people?q=${encodeURIComponent(CHILD.last_name_ar)}`);
+      assert.equal(await page.locator('[data-testid=person-row]').count(), 2);
+      // A search that finds nobody says so.
+      await page.goto(`${BASE}/people?q=${encodeURIComponent(`nobody-${SUFFIX}`)}`);
+      assert.equal(await page.locator('[data-testid=person-row]').count(), 0);
+      assert.equal((await page.locator('[data-testid=person-empty]').textContent()).trim(), AR['person.list.empty']);
+
+      await page.waitForTimeout(100);
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+  });
+
+  test('a validation error sits next to its field, in Arabic, nothing typed lost', async () => {
+    await withPage({ locale: 'ar-MA' }, async (page) => {
+      const problems = await watch(page, { allowStatus: [422] });
+      await login(page);
+      await page.goto(`${BASE}/people/new`);
+      const form = await fillChild(page);
+      await form.getByLabel(label(AR['person.field.birth_date_precision'])).selectOption('exact');
+      await form.getByLabel(label(AR['person.field.cin'])).fill('12AB');
+      const response = await submit(page, form);
+      assert.equal(response.status(), 422);
+      const kept = page.locator('[data-testid=person-form]');
+      for (const [name, key] of [['cin', 'validation.invalid_cin'], ['birth_date', 'validation.exact_date_needs_day']]) {
+        const input = kept.locator(`input[name=${name}]`);
+        assert.equal(await input.getAttribute('aria-invalid'), 'true', name);
+        const error = page.getByText(AR[key], { exact: true });
+        assert.equal(await error.count(), 1, `${name}: the Arabic error once`);
+        const id = await error.getAttribute('id');
+        const describedBy = ((await input.getAttribute('aria-describedby')) || '').split(/\s+/);
+        assert.ok(id && describedBy.includes(id), `${name} points to its error`);
+        assert.ok(await input.evaluate((el, errId) => el.parentElement.contains(document.getElementById(errId)), id),
+          `${name}: the error is next to the field`);
+      }
+      assert.equal(await kept.locator('input[name=cin]').inputValue(), '12AB');
+      assert.equal(await kept.locator('input[name=last_name_ar]').inputValue(), CHILD.last_name_ar);
+      assert.equal(await kept.locator('input[name=tg_children_without_family]').isChecked(), true);
+      assert.equal(await page.locator('[data-testid=duplicate-candidate]').count(), 0);
+      await page.waitForTimeout(100);
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+  });
+
+  test('edit from the file: the form holds the file, saving comes back to it; a stale form is refused', async () => {
+    assert.equal(files.length, 2, 'the registration test ran first');
+    await withPage({ locale: 'ar-MA' }, async (page) => {
+      const problems = await watch(page, { allowStatus: [409] });
+      await login(page);
+      await page.goto(`${BASE}/people/${files[1].id}`);
+      await Promise.all([
+        page.waitForNavigation({ waitUntil: 'load' }),
+        page.locator('[data-testid=edit-person]').click(),
+      ]);
+      assert.equal(new URL(page.url()).pathname, `/people/${files[1].id}/edit`);
+      assert.equal((await page.locator('h1').textContent()).trim(), AR['person.page.edit']);
+      const form = page.locator('[data-testid=person-form]');
+      assert.equal(await form.locator('input[name=last_name_ar]').inputValue(), CHILD.last_name_ar);
+      assert.equal(await form.locator('select[name=birth_date_precision]').inputValue(), 'year');
+      assert.equal(await form.locator('input[name=tg_children_without_family]').isChecked(), true);
+      assert.equal(await form.locator('input[name=consent]').isChecked(), true);
+      assert.equal(await form.locator('input[name=version]').inputValue(), '1');
+      // A second tab saves first: this form's version is now stale.
+      const other = await page.context().newPage();
+      await other.goto(`${BASE}/people/${files[1].id}/edit`);
+      const otherForm = other.locator('[data-testid=person-form]');
+      await otherForm.getByLabel(label(AR['person.field.father_first_name'])).fill('إدريس');
+      await submit(other, otherForm);
+      assert.equal(new URL(other.url()).pathname, `/people/${files[1].id}`);
+      assert.ok((await other.locator('[data-testid=person-identity]').textContent()).includes('إدريس'));
+      await other.close();
+
+      await form.getByLabel(label(AR['person.field.father_first_name'])).fill('أحمد');
+      const refused = await submit(page, form);
+      assert.equal(refused.status(), 409);
+      assert.equal((await page.locator('[data-testid=form-error]').textContent()).trim(), AR['error.stale_version']);
+      assert.equal(await page.locator('[data-testid=person-form] input[name=father_first_name]').inputValue(), 'أحمد',
+        'what was typed is kept');
+      // Reloaded, the form has the other tab's change and saves.
+      await page.goto(`${BASE}/people/${files[1].id}/edit`);
+      const fresh = page.locator('[data-testid=person-form]');
+      assert.equal(await fresh.locator('input[name=father_first_name]').inputValue(), 'إدريس');
+      await fresh.getByLabel(label(AR['person.field.father_first_name'])).fill('أحمد');
+      await submit(page, fresh);
+      assert.equal(new URL(page.url()).pathname, `/people/${files[1].id}`);
+      assert.ok((await page.locator('[data-testid=person-identity]').textContent()).includes('أحمد'));
+      assert.ok(await page.locator('[data-testid=history-row]').count() >= 3, 'registration and two edits');
+      await page.waitForTimeout(100);
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+  });
+
+  test('phone width: no sideways scrolling, people rows become cards', async () => {
+    assert.equal(files.length, 2, 'the registration test ran first');
+    await withPage({ locale: 'ar-MA', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
+      await login(page);
+      for (const p of [`/people?q=${encodeURIComponent(CHILD.last_name_lat)}`, '/people/new', `/people/${files[0].id}`]) {
+        await page.goto(`${BASE}${p}`);
+        const overflow = await page.evaluate(() =>
+          document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `${p} is ${overflow}px wider than the screen`);
+        const targets = page.locator('main a.btn, main button, main input:not([type=hidden]):not([type=checkbox]), main select');
+        for (const el of await targets.all()) {
+          if (!(await el.isVisible())) continue;
+          const box = await el.boundingBox();
+          assert.ok(box.height >= 44, `${p}: ${await el.evaluate((e) => e.outerHTML.slice(0, 80))} is ${box.height}px high`);
+        }
+      }
+      await page.goto(`${BASE}/people?q=${encodeURIComponent(CHILD.last_name_lat)}`);
+      const row = page.locator('[data-testid=person-row]').first();
+      assert.equal(await row.evaluate((el) => getComputedStyle(el).display), 'block');
+    });
+  });
+
+  test('printing the file: the identity block stays, the navigation goes', async () => {
+    assert.equal(files.length, 2, 'the registration test ran first');
+    await withPage({ locale: 'ar-MA' }, async (page) => {
+      await login(page);
+      await page.goto(`${BASE}/people/${files[0].id}`);
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.locator('[data-testid=person-identity]').isVisible(), true);
+      assert.equal(await page.locator('[data-testid=file-number]').isVisible(), true);
+      assert.equal(await page.locator('[data-testid=person-sections]').isVisible(), false);
+      assert.equal(await page.locator('header.site-header').isVisible(), false);
+      assert.equal(await page.locator('[data-testid=edit-person]').isVisible(), false);
+    });
+  });
+
+  test('accessibility (axe-core): no serious or critical violation on list, form, duplicates and file', async () => {
+    assert.equal(files.length, 2, 'the registration test ran first');
+    // addScriptTag injects the file as an inline script, which the page's CSP rightly
+    // refuses; this test alone bypasses the CSP to be able to run axe.
+    const checks = [
+      ['ar-MA', 'ar', `/people?q=${encodeURIComponent(CHILD.last_name_lat)}`],
+      ['ar-MA', 'ar', '/people/new'],
+      ['ar-MA', 'ar', 'duplicates'],
+      ['ar-MA', 'ar', `/people/${files[0].id}`],
+      ['fr-FR', 'fr', `/people?q=${encodeURIComponent(CHILD.last_name_lat)}`],
+      ['fr-FR', 'fr', '/people/new'],
+      ['fr-FR', 'fr', `/people/${files[0].id}`],
+      ['fr-FR', 'fr', `/people?q=${encodeURIComponent(`nobody-${SUFFIX}`)}`],
+    ];
+    for (const [locale, lang, p] of checks) {
+      await withPage({ locale, bypassCSP: true }, async (page) => {
+        await login(page);
+        if (p === 'duplicates') {
+          await page.goto(`${BASE}/lang/${lang}?next=${encodeURIComponent('/people/new')}`);
+          const response = await submit(page, await fillChild(page));
+          assert.equal(response.status(), 409);
+        } else {
+          await page.goto(`${BASE}/lang/${lang}?next=${encodeURIComponent(p)}`);
+          assert.equal(new URL(page.url()).pathname, p.split('?')[0]);
+        }
+        assert.equal(await htmlAttr(page, 'lang'), lang);
+        await page.addScriptTag({ path: AXE_PATH });
+        const violations = await page.evaluate(async () => {
+          const result = await window.axe.run(document, { resultTypes: ['violations'] });
+          return result.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+          }));
+        });
+        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        assert.deepEqual(serious, [], `${locale} ${p}: ${JSON.stringify(serious, null, 2)}`);
+      });
+    }
+  });
+
+  test('no CSP violation, console error or failed request on the people pages', async () => {
+    assert.equal(files.length, 2, 'the registration test ran first');
+    for (const locale of ['fr-FR', 'ar-MA']) {
+      await withPage({ locale }, async (page) => {
+        const problems = await watch(page);
+        await login(page);
+        for (const p of ['/people', `/people?q=${encodeURIComponent(CHILD.last_name_lat)}`, '/people/new',
+          `/people/${files[0].id}`, `/people/${files[0].id}/edit`]) {
+          await page.goto(`${BASE}${p}`, { waitUntil: 'load' });
+          assert.equal(await page.evaluate(() => typeof window.htmx), 'object', `htmx on ${p}`);
+        }
+        await page.waitForTimeout(100);
+        assert.deepEqual(problems, [], `${locale}:\n${problems.join('\n')}`);
+      });
+    }
+  });
+});

@@ -17,6 +17,11 @@ SUITES     ?=
 # Extra options for scripts/install-deps.sh (test/bench add theirs).
 DEPS_FLAGS ?=
 
+# ccache: hash paths relative to the checkout, so a fresh clone in another folder (CI) reuses
+# the cache of earlier builds on the same machine (debug info would otherwise embed the path).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+
 BUILD_DIR := build
 ASAN_DIR  := build-asan
 FORMAT_DIRS := src tests/unit bench

@@ -2,15 +2,18 @@
 #include <sodium.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include "access/permissions.h"
+#include "access/users.h"
 #include "app/cli_admin.h"
 #include "app/config.h"
 #include "app/migrations.h"
 #include "app/web_app.h"
+#include "audit/audit.h"
 #include "match/dedup.h"
 #include "platform/db/database.h"
 #include "platform/db/migrate.h"
@@ -222,9 +225,36 @@ int main(int argc, char** argv) {
       auto db = open_and_migrate(common);
       const auto [host, port] = app::parse_listen(serve.listen);
       const std::string shown = (host == "0.0.0.0" ? "127.0.0.1" : host);
+      // Demo accounts, one per kind of work, all with the same password (printed below).
+      // The national-scale demo data set (issue "Realistic demo data") will replace this.
+      constexpr const char* kDemoPassword = "jisr-demo-2026";
+      const std::vector<std::array<const char*, 4>> accounts = {
+          {"admin", "admin", "national", "Administrateur démo"},
+          {"supervisor", "national_supervisor", "national", "Superviseure nationale démo"},
+          {"coordinator", "provincial_coordinator", "province:MA-CAS",
+           "Coordinatrice Casablanca démo"},
+          {"auditor", "auditor", "national", "Auditeur démo"},
+      };
+      access::UserService users(*db);
+      audit::Actor demo_actor{std::nullopt, std::string("demo"), "local", "demo"};
+      std::string logins;
+      for (const auto& [username, role, scope, name] : accounts) {
+        const auto parsed = access::parse_scope(scope);
+        access::NewUser u;
+        u.username = username;
+        u.role = role;
+        u.scope_level = std::string(access::scope_level_name(parsed->level));
+        u.scope_code = parsed->code;
+        u.display_name = name;
+        u.password = kDemoPassword;
+        users.create(nullptr, demo_actor, u);
+        logins += std::string("  ") + username + " / " + kDemoPassword + "  (" + role + ", " +
+                  scope + ")\n";
+      }
       const std::string banner = "\nJisr demo is running: http://" + shown + ":" +
                                  std::to_string(port) + "/\n" + "Database: " + demo_file +
-                                 " (SQLite, reference data loaded)\n" + "Stop with Ctrl-C.\n\n";
+                                 " (SQLite, reference data loaded)\n" + "Demo logins:\n" + logins +
+                                 "Stop with Ctrl-C.\n\n";
       return run_server(*db, serve, banner);
     }
     if (admin_command) {

@@ -543,8 +543,11 @@ http::Response import_page(OrgService& service, const web::ModuleContext& ctx, h
     web::Form form(r);
     const bool dry_run = form.get("mode") != "import";
     data["dry_run"] = dry_run;
-    data["csv"] = form.get("csv");
-    auto result = import_csv(service, p, access::actor_of(r), form.get("csv"), dry_run);
+    // A chosen file wins over the text area; after a dry run its content is shown in the
+    // text area, so that "Import" does not need the file chosen again.
+    const std::string& csv = form.get("file").empty() ? form.get("csv") : form.get("file");
+    data["csv"] = csv;
+    auto result = import_csv(service, p, access::actor_of(r), csv, dry_run);
     json errors = json::array();
     for (const auto& e : result.errors) {
       errors.push_back({{"row", e.row},

@@ -249,6 +249,25 @@ test('import: dry run writes nothing; good file (BOM, semicolons, decimal commas
   assert.equal(comma.status, 201, JSON.stringify(comma.json));
 });
 
+test('import page: a CSV file uploaded as multipart/form-data is checked row by row, nothing written', async () => {
+  const form = new FormData();
+  form.append('mode', 'import');
+  form.append('file', new Blob([fixture('broken.csv')], { type: 'text/csv' }), 'broken.csv');
+  const res = await fetch(`${BASE}/organizations/import?lang=fr`, {
+    method: 'POST', headers: { Authorization: `Bearer ${t.admin}` }, body: form,
+  });
+  const html = await res.text();
+  assert.equal(res.status, 422, html.slice(0, 300));
+  assert.ok(html.includes('data-testid="import-failed"'));
+  for (const code of ['unknown_province', 'negative', 'expiry_before_date', 'unknown_kind']) {
+    assert.ok(html.includes(`data-code="${code}"`), `error ${code} shown`);
+  }
+  // The uploaded content comes back in the text area, ready to be corrected and re-checked.
+  assert.ok(html.includes('kind;'), 'file content shown in the text area');
+  const none = await api('GET', `/api/v1/organizations?q=broken&limit=500`, t.admin);
+  assert.equal(none.json.total, 0);
+});
+
 test('import: a broken file reports every row error (row, column, code, translated message) and writes nothing', async () => {
   const r = await api('POST', '/api/v1/organizations/import?dry_run=false&lang=en', t.admin, fixture('broken.csv'), { 'Content-Type': 'text/csv' });
   assert.equal(r.status, 422);

@@ -59,6 +59,22 @@ describe('institutions registry in the browser', () => {
   }
   const submit = (page, locator) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
 
+  test('import page: choose a CSV file, check it, see every row error in Arabic; nothing written', async () => {
+    await withPage({ locale: 'ar-MA' }, async (page) => {
+      await login(page);
+      await page.goto(`${BASE}/organizations/import`);
+      const form = page.locator('[data-testid=import-form]');
+      await form.locator('[data-testid=import-file]').setInputFiles(
+        new URL('../fixtures/org/broken.csv', import.meta.url).pathname);
+      // The upload travels as multipart/form-data: the CSRF token must be read from it.
+      await submit(page, form.locator('[data-testid=dry-run]'));
+      assert.equal(await page.locator('[data-testid=import-failed]').count(), 1);
+      assert.ok(await page.locator('[data-testid=import-error]').count() >= 4);
+      assert.ok((await page.locator('#import-csv').inputValue()).includes('Broken One'),
+        'the file content is kept in the text area');
+    });
+  });
+
   test('create an institution in Arabic and find it through the filters', async () => {
     await withPage({ locale: 'ar-MA' }, async (page) => {
       const problems = [];

@@ -74,6 +74,30 @@ std::optional<std::string> organization_of(const access::Principal& by) {
   return std::nullopt;
 }
 
+// The columns a registration sets and an edit may change, with their values: one list, so
+// that INSERT and UPDATE cannot drift apart.
+std::vector<std::pair<const char*, db::Value>> editable_columns(const Person& p) {
+  return {{"first_name_ar", db::optional_text(p.first_name_ar)},
+          {"last_name_ar", db::optional_text(p.last_name_ar)},
+          {"first_name_lat", db::optional_text(p.first_name_lat)},
+          {"last_name_lat", db::optional_text(p.last_name_lat)},
+          {"sex", db::Value(p.sex)},
+          {"birth_date", db::optional_text(p.birth_date)},
+          {"birth_date_precision", db::Value(p.birth_date_precision)},
+          {"cin", db::optional_text(p.cin)},
+          {"birth_certificate_number", db::optional_text(p.birth_certificate_number)},
+          {"rnp_rsu_id", db::optional_text(p.rnp_rsu_id)},
+          {"disability_card_number", db::optional_text(p.disability_card_number)},
+          {"nationality", db::Value(p.nationality)},
+          {"father_first_name", db::optional_text(p.father_first_name)},
+          {"province_code", db::Value(p.province_code)},
+          {"region_code", db::Value(p.region_code)},
+          {"target_groups", db::Value(join(p.target_groups))},
+          {"consent_given", db::Value(std::int64_t{p.consent_given ? 1 : 0})},
+          {"consent_at", db::optional_text(p.consent_at)},
+          {"consent_recorded_by", db::optional_text(p.consent_recorded_by)}};
+}
+
 // The fields an edit compares for the audit entry (never the whole row twice).
 nlohmann::json audited_fields(const Person& p) {
   auto j = to_json(p);
@@ -225,38 +249,19 @@ Person PersonService::create(const access::Principal& by, const audit::Actor& ac
     p.consent_at = p.created_at;
     p.consent_recorded_by = by.user_id;
   }
-  tx.query(
-      "INSERT INTO people(id, file_number, first_name_ar, last_name_ar, first_name_lat, "
-      "last_name_lat, sex, birth_date, birth_date_precision, cin, birth_certificate_number, "
-      "rnp_rsu_id, disability_card_number, nationality, father_first_name, province_code, "
-      "region_code, registered_by_org, target_groups, consent_given, consent_at, "
-      "consent_recorded_by, status, version, created_at, updated_at, created_by) VALUES ($1, $2, "
-      "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
-      "$22, 'active', 1, $23, $23, $24)",
-      {db::Value(p.id),
-       db::Value(p.file_number),
-       db::optional_text(p.first_name_ar),
-       db::optional_text(p.last_name_ar),
-       db::optional_text(p.first_name_lat),
-       db::optional_text(p.last_name_lat),
-       db::Value(p.sex),
-       db::optional_text(p.birth_date),
-       db::Value(p.birth_date_precision),
-       db::optional_text(p.cin),
-       db::optional_text(p.birth_certificate_number),
-       db::optional_text(p.rnp_rsu_id),
-       db::optional_text(p.disability_card_number),
-       db::Value(p.nationality),
-       db::optional_text(p.father_first_name),
-       db::Value(p.province_code),
-       db::Value(p.region_code),
-       db::optional_text(p.registered_by_org),
-       db::Value(join(p.target_groups)),
-       db::Value(std::int64_t{p.consent_given ? 1 : 0}),
-       db::optional_text(p.consent_at),
-       db::optional_text(p.consent_recorded_by),
-       db::Value(p.created_at),
-       db::Value(by.user_id)});
+  std::vector<db::Value> params = {db::Value(p.id), db::Value(p.file_number),
+                                   db::optional_text(p.registered_by_org), db::Value(p.created_at),
+                                   db::Value(by.user_id)};
+  std::string columns = "id, file_number, registered_by_org, created_at, created_by";
+  std::string values = "$1, $2, $3, $4, $5";
+  for (auto& [column, value] : editable_columns(p)) {
+    params.push_back(std::move(value));
+    columns += std::string(", ") + column;
+    values += ", $" + std::to_string(params.size());
+  }
+  tx.query("INSERT INTO people(" + columns + ", updated_at, status, version) VALUES (" + values +
+               ", $4, 'active', 1)",
+           params);
   if (p.registered_by_org) grant_access(tx.conn(), p.id, *p.registered_by_org, "registration");
   audit::append(tx.conn(), actor, "create", "person", p.id, nullptr, audited_fields(p),
                 place_of(p));
@@ -306,36 +311,20 @@ Person PersonService::update(const access::Principal& by, const audit::Actor& ac
   }
   p.version = current->version + 1;
   p.updated_at = timeutil::now_utc();
-  auto result = tx.query(
-      "UPDATE people SET first_name_ar = $1, last_name_ar = $2, first_name_lat = $3, "
-      "last_name_lat = $4, sex = $5, birth_date = $6, birth_date_precision = $7, cin = $8, "
-      "birth_certificate_number = $9, rnp_rsu_id = $10, disability_card_number = $11, "
-      "nationality = $12, father_first_name = $13, province_code = $14, region_code = $15, "
-      "target_groups = $16, consent_given = $17, consent_at = $18, consent_recorded_by = $19, "
-      "version = $20, updated_at = $21 WHERE id = $22 AND version = $23",
-      {db::optional_text(p.first_name_ar),
-       db::optional_text(p.last_name_ar),
-       db::optional_text(p.first_name_lat),
-       db::optional_text(p.last_name_lat),
-       db::Value(p.sex),
-       db::optional_text(p.birth_date),
-       db::Value(p.birth_date_precision),
-       db::optional_text(p.cin),
-       db::optional_text(p.birth_certificate_number),
-       db::optional_text(p.rnp_rsu_id),
-       db::optional_text(p.disability_card_number),
-       db::Value(p.nationality),
-       db::optional_text(p.father_first_name),
-       db::Value(p.province_code),
-       db::Value(p.region_code),
-       db::Value(join(p.target_groups)),
-       db::Value(std::int64_t{p.consent_given ? 1 : 0}),
-       db::optional_text(p.consent_at),
-       db::optional_text(p.consent_recorded_by),
-       db::Value(p.version),
-       db::Value(p.updated_at),
-       db::Value(p.id),
-       db::Value(expected_version)});
+  std::vector<db::Value> params;
+  std::string assignments;
+  for (auto& [column, value] : editable_columns(p)) {
+    params.push_back(std::move(value));
+    assignments += std::string(column) + " = $" + std::to_string(params.size()) + ", ";
+  }
+  const auto n = params.size();
+  params.insert(params.end(), {db::Value(p.version), db::Value(p.updated_at), db::Value(p.id),
+                               db::Value(expected_version)});
+  auto result =
+      tx.query("UPDATE people SET " + assignments + "version = $" + std::to_string(n + 1) +
+                   ", updated_at = $" + std::to_string(n + 2) + " WHERE id = $" +
+                   std::to_string(n + 3) + " AND version = $" + std::to_string(n + 4),
+               params);
   if (result.affected_rows != 1) throw Conflict("stale_version", "error.stale_version");
   auto [before, after] = audit::diff(audited_fields(*current), audited_fields(p));
   audit::append(tx.conn(), actor, "update", "person", p.id, before, after, place_of(p));

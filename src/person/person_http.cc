@@ -385,38 +385,44 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
   router.add(Method::kGet, "/people/{id}", [service, ctx, sections](http::Request& r) {
     const auto& p = access::require(r, Action::kPersonRead);
     const Person person = service->open_file(p, access::actor_of(r), r.param("id"));
-    auto lease = ctx.db.acquire();
-    nlohmann::json file = summary(ctx, *lease, r.lang, person);
-    file["nationality"] = person.nationality;
-    file["birth_certificate_number"] = person.birth_certificate_number.value_or("");
-    file["rnp_rsu_id"] = person.rnp_rsu_id.value_or("");
-    file["disability_card_number"] = person.disability_card_number.value_or("");
-    file["father_first_name"] = person.father_first_name.value_or("");
-    file["consent_given"] = person.consent_given;
-    file["consent_at"] = person.consent_at ? timeutil::display_utc(*person.consent_at) : "";
-    file["status_label"] = ctx.catalogs.get(r.lang, "person.status." + person.status);
-    nlohmann::json groups = nlohmann::json::array();
-    for (const auto& g : person.target_groups)
-      groups.push_back(ctx.catalogs.get(r.lang, "person.group." + g));
-    file["groups"] = groups;
-    nlohmann::json relations = nlohmann::json::array();
-    for (const auto& rel : service->relations(p, person.id)) {
-      auto s = summary(ctx, *lease, r.lang, rel.other);
-      s["kind_label"] = ctx.catalogs.get(r.lang, "person.relation." + rel.kind);
-      relations.push_back(s);
+    // relations() and the sections borrow their own connections: they run while this handler
+    // holds none, or requests holding one and waiting for a second would drain the pool.
+    const auto related = service->relations(p, person.id);
+    nlohmann::json file;
+    {
+      auto lease = ctx.db.acquire();
+      file = summary(ctx, *lease, r.lang, person);
+      file["nationality"] = person.nationality;
+      file["birth_certificate_number"] = person.birth_certificate_number.value_or("");
+      file["rnp_rsu_id"] = person.rnp_rsu_id.value_or("");
+      file["disability_card_number"] = person.disability_card_number.value_or("");
+      file["father_first_name"] = person.father_first_name.value_or("");
+      file["consent_given"] = person.consent_given;
+      file["consent_at"] = person.consent_at ? timeutil::display_utc(*person.consent_at) : "";
+      file["status_label"] = ctx.catalogs.get(r.lang, "person.status." + person.status);
+      nlohmann::json groups = nlohmann::json::array();
+      for (const auto& g : person.target_groups)
+        groups.push_back(ctx.catalogs.get(r.lang, "person.group." + g));
+      file["groups"] = groups;
+      nlohmann::json relations = nlohmann::json::array();
+      for (const auto& rel : related) {
+        auto s = summary(ctx, *lease, r.lang, rel.other);
+        s["kind_label"] = ctx.catalogs.get(r.lang, "person.relation." + rel.kind);
+        relations.push_back(s);
+      }
+      file["relations"] = relations;
+      nlohmann::json history = nlohmann::json::array();
+      audit::Filter hf;
+      hf.record_type = "person";
+      hf.record_id = person.id;
+      hf.exclude_action = "view";
+      for (const auto& e : audit::list(*lease, hf, std::nullopt, 20)) {
+        history.push_back({{"at", timeutil::display_utc(e.at)},
+                           {"username", e.username.value_or("—")},
+                           {"action_label", ctx.catalogs.get(r.lang, "audit.action." + e.action)}});
+      }
+      file["history"] = history;
     }
-    file["relations"] = relations;
-    nlohmann::json history = nlohmann::json::array();
-    audit::Filter hf;
-    hf.record_type = "person";
-    hf.record_id = person.id;
-    hf.exclude_action = "view";
-    for (const auto& e : audit::list(*lease, hf, std::nullopt, 20)) {
-      history.push_back({{"at", timeutil::display_utc(e.at)},
-                         {"username", e.username.value_or("—")},
-                         {"action_label", ctx.catalogs.get(r.lang, "audit.action." + e.action)}});
-    }
-    file["history"] = history;
     if (p.can(Action::kPersonWrite)) file["edit_href"] = "/people/" + person.id + "/edit";
     for (const auto& section : sections) section(r, person.id, file);
     return ctx.pages.render(r, 200, "person/file", "person.page.file", "people", file);

@@ -74,6 +74,7 @@ demo: deps build
 
 ifneq ($(wildcard scripts/bench.sh),)
 bench: DEPS_FLAGS += --bench
+bench: CMAKE_ARGS += -DJISR_BUILD_BENCH=ON
 bench: deps build
 	@echo "==> benchmarks"
 	scripts/bench.sh

@@ -20,6 +20,8 @@
 #   BENCH_DURATION   length of each wrk scenario [20s; 5s with BENCH_QUICK=1]
 #   BENCH_CONNS      concurrent connections [64]
 #   BENCH_THREADS    wrk threads [2]
+#   BENCH_LOGIN_CONNS  connections of the login scenario [8]: a login is an Argon2id hash
+#                    (~0.1-0.2 s of one core, 64 MB), so 64 connections only measure queueing
 #   BENCH_SCENARIOS  space-separated subset of the scenario names (see the table) [all]
 #   BENCH_GBENCH     1: run build/*_bench programs after the load runs [1; 0 with BENCH_QUICK=1]
 #   BENCH_GBENCH_FILTER  --benchmark_filter for them [all]
@@ -57,6 +59,7 @@ else
   WARMUP=10s
 fi
 CONNS=${BENCH_CONNS:-64}
+LOGIN_CONNS=${BENCH_LOGIN_CONNS:-8}
 THREADS=${BENCH_THREADS:-2}
 SCENARIOS=${BENCH_SCENARIOS:-all}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
@@ -336,6 +339,8 @@ SAMPLE=2000
 sql "$DB" "SELECT '/people/' || id FROM people ORDER BY random() LIMIT $SAMPLE" >"$TMP/person-pages.txt"
 sed 's|^/people/|/api/v1/people/|' "$TMP/person-pages.txt" >"$TMP/api-people.txt"
 sql "$DB" "SELECT '/cases/' || id FROM cases ORDER BY random() LIMIT $SAMPLE" >"$TMP/case-pages.txt"
+sql "$DB" "SELECT '/institutions/' || organization_id FROM institutions ORDER BY random()
+  LIMIT $SAMPLE" >"$TMP/institution-pages.txt"
 # Search: a family name, or a given and a family name, drawn from the people themselves.
 sql "$DB" "SELECT CASE WHEN abs(random()) % 2 = 0 THEN last_name_lat
     ELSE first_name_lat || ' ' || last_name_lat END
@@ -411,6 +416,14 @@ scenario caseload 1 "GET /caseload ($WORKER: $WORKER_CASES open cases)" /caseloa
   "JISR_COOKIE=jisr_session=$WORKER_SESSION"
 scenario institutions 1 "GET /institutions (institution list, first page)" /institutions \
   "JISR_COOKIE=jisr_session=$READER_SESSION"
+scenario people_list 1 "GET /people (people list, first page)" /people \
+  "JISR_COOKIE=jisr_session=$READER_SESSION"
+scenario institution_page 1 "GET /institutions/{id} (institution record, random)" "" \
+  "JISR_PATHS=$TMP/institution-pages.txt" "JISR_COOKIE=jisr_session=$READER_SESSION"
+scenario expiring 1 "GET /institutions/expiring (authorizations to renew)" /institutions/expiring \
+  "JISR_COOKIE=jisr_session=$READER_SESSION"
+scenario referrals 1 "GET /referrals ($WORKER's referral list)" /referrals \
+  "JISR_COOKIE=jisr_session=$WORKER_SESSION"
 scenario api_person_get 0 "GET /api/v1/people/{id} (token)" "" \
   "JISR_PATHS=$TMP/api-people.txt" "JISR_TOKEN=$READER_TOKEN" JISR_ACCEPT=application/json
 scenario api_people_list 0 "GET /api/v1/people (token, first page)" /api/v1/people \
@@ -435,15 +448,15 @@ scenario login 0 "POST /login (form; Argon2id password check, new session)" /log
 
 wanted() { [[ "$SCENARIOS" == all || " $SCENARIOS " == *" $1 "* ]]; }
 
-# run_wrk NAME URL DURATION: runs wrk with the scenario's environment; sets RESULT to the
-# JISR_RESULT line.
+# run_wrk NAME URL DURATION [CONNECTIONS]: runs wrk with the scenario's environment; sets RESULT
+# to the JISR_RESULT line.
 run_wrk() {
-  local name=$1 url=$2 duration=$3 out="$TMP/wrk-$1.txt" line kv
+  local name=$1 url=$2 duration=$3 conns=${4:-$CONNS} out="$TMP/wrk-$1.txt" line kv
   local -a envs=()
   while IFS= read -r kv; do
     [[ -n "$kv" ]] && envs+=("$kv")
   done <<<"${ENVS[$name]:-}"
-  env "${envs[@]}" wrk -t "$THREADS" -c "$CONNS" -d "$duration" --timeout 10s --latency \
+  env "${envs[@]}" wrk -t "$THREADS" -c "$conns" -d "$duration" --timeout 10s --latency \
     -s "$LUA" "$url" >"$out" 2>&1 || true
   line=$(grep '^JISR_RESULT' "$out" | tail -n 1)
   [[ -n "$line" ]] || {
@@ -488,7 +501,11 @@ precheck() {
 first_path() { # the path of the scenario's first request
   local kv
   while IFS= read -r kv; do
-    [[ "$kv" == JISR_PATHS=* ]] && head -n 1 "${kv#*=}" && return
+    if [[ "$kv" == JISR_PATHS=* ]]; then
+      [[ -s "${kv#*=}" ]] || return 1
+      head -n 1 "${kv#*=}"
+      return
+    fi
   done <<<"${ENVS[$1]}"
   echo "${FIXED[$1]}"
 }
@@ -503,14 +520,19 @@ declare -A RPS=() P50=() P99=() NOTE=()
 for idx in "${!NAMES[@]}"; do
   name=${NAMES[idx]}
   wanted "$name" || continue
-  path=$(first_path "$name")
+  if ! path=$(first_path "$name"); then
+    NOTE[$name]="skipped: no sample (no such rows in the database)"
+    continue
+  fi
   if ! size=$(precheck "$name" "$path"); then
     NOTE[$name]="skipped: the first request did not answer as expected (see the log)"
     continue
   fi
   [[ "$name" == login ]] && RSS_BEFORE_LOGIN=$(rss_of)
-  log "$name: ${WHAT[idx]} — wrk -t$THREADS -c$CONNS -d$DURATION"
-  run_wrk "$name" "$BASE${FIXED[$name]}" "$DURATION"
+  conns=$CONNS
+  [[ "$name" == login ]] && conns=$LOGIN_CONNS
+  log "$name: ${WHAT[idx]} — wrk -t$THREADS -c$conns -d$DURATION"
+  run_wrk "$name" "$BASE${FIXED[$name]}" "$DURATION" "$conns"
   res=$RESULT
   RPS[$name]=$(field rps "$res")
   P50[$name]=$(field p50_ms "$res")
@@ -518,6 +540,7 @@ for idx in "${!NAMES[@]}"; do
   bad=$(field bad_status "$res")
   errs=$(field socket_errors "$res")
   NOTE[$name]="${size} B"
+  ((conns == CONNS)) || NOTE[$name]+="; $conns connections"
   ((bad == 0)) || NOTE[$name]+="; $bad answers other than expected (first: $(field first_bad "$res"))"
   ((errs == 0)) || NOTE[$name]+="; $errs socket errors"
   log "  ${RPS[$name]} req/s, p50 ${P50[$name]} ms, p99 ${P99[$name]} ms (${NOTE[$name]})"
@@ -618,6 +641,24 @@ say "- Server RSS after warm-up: $RSS_WARM; after the page and API scenarios: ${
 say "- Import: $n_people people in $(awk -v ms="$import_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s = **$(per_s "$n_people" "$import_ms") people/s**, $(per_s "$n_services" "$import_ms") services/s (wall time of the prepare step, $PREPARE)."
 if [[ -n "${RPS[person_page]:-}" ]]; then
   say "- Person file page p99 at $CONNS connections: **${P99[person_page]} ms** (target ≤ 20 ms); throughput $(ratio "${RPS[person_page]}" "$NGINX_RPS") of nginx's (target ≥ 25%)."
+fi
+# Server-side handler time per route, from the server's request log (every request of the run).
+ROUTES=$(sed -n 's/.*"event":"http_request".*"method":"\([A-Z]*\)","ms":\([0-9.e+-]*\).*"route":"\([^"]*\)".*/\1:\3 \2/p' \
+  "$TMP/server.log" | sort -k1,1 -k2,2g | awk '
+  function flush() {
+    if (n > 0) printf "| %s | %d | %.2f | %.2f | %.2f |\n", r, n, v[int((n - 1) * 0.5) + 1],
+      v[int((n - 1) * 0.99) + 1], v[n]
+  }
+  $1 != r { flush(); r = $1; n = 0 }
+  { v[++n] = $2 }
+  END { flush() }')
+if [[ -n "$ROUTES" ]]; then
+  say ""
+  say "Time in the server per route (its request log: handler time, without queueing), all requests of the run:"
+  say ""
+  say "| route | requests | p50 ms | p99 ms | max ms |"
+  say "|---|--:|--:|--:|--:|"
+  say "$ROUTES"
 fi
 if [[ -n "$GB_OUT" ]]; then
   say ""

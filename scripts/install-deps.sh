@@ -5,7 +5,7 @@
 #
 #   scripts/install-deps.sh [--test] [--bench]
 #     --test   also the test-only packages (PostgreSQL server, Chromium)
-#     --bench  also the benchmark tools (wrk, nginx)
+#     --bench  also the benchmark tools (wrk, nginx, curl)
 #
 # As root, apt-get is called directly; otherwise through sudo when available.
 set -euo pipefail
@@ -42,7 +42,7 @@ packages=(
   fonts-noto-core
 )
 ((with_test)) && packages+=(postgresql chromium)
-((with_bench)) && packages+=(wrk nginx)
+((with_bench)) && packages+=(wrk nginx curl)
 
 # Node.js: keep an existing node >= 18 with npm (e.g. NodeSource or /usr/local);
 # otherwise use Debian's nodejs + npm.

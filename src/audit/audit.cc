@@ -131,27 +131,28 @@ std::pair<nlohmann::json, nlohmann::json> diff(const nlohmann::json& before,
 std::vector<Entry> list(db::Connection& conn, const Filter& f,
                         std::optional<std::int64_t> before_seq, int limit,
                         const ScopeCondition& scope) {
-  std::string to_bound;
-  if (f.to) to_bound = *f.to + (f.to->size() == 10 ? "T99" : "");  // whole last day
-  const std::string sql = std::string("SELECT ") + kColumns +
-                          " FROM audit_log"
-                          " WHERE (CAST($1 AS TEXT) IS NULL OR user_id = $1 OR username = $1)"
-                          " AND (CAST($2 AS TEXT) IS NULL OR record_type = $2)"
-                          " AND (CAST($3 AS TEXT) IS NULL OR record_id = $3)"
-                          " AND (CAST($4 AS TEXT) IS NULL OR action = $4)"
-                          " AND (CAST($5 AS TEXT) IS NULL OR at >= $5)"
-                          " AND (CAST($6 AS TEXT) IS NULL OR at <= $6)"
-                          " AND (CAST($7 AS BIGINT) IS NULL OR seq < $7)"
-                          " AND (CAST($8 AS TEXT) IS NULL OR action <> $8)";
-  std::vector<db::Value> params = {db::optional_text(f.user),
-                                   db::optional_text(f.record_type),
-                                   db::optional_text(f.record_id),
-                                   db::optional_text(f.action),
-                                   db::optional_text(f.from),
-                                   f.to ? db::Value(to_bound) : db::null(),
-                                   before_seq ? db::Value(*before_seq) : db::null(),
-                                   db::optional_text(f.exclude_action)};
-  std::string where = sql;
+  // Only the filters given become conditions: "(CAST($n AS TEXT) IS NULL OR col = $n)" hides
+  // the indexes from the planner, and a file's history would scan the whole log (which grows
+  // with every read of a file) from the newest entry back.
+  std::vector<db::Value> params;
+  std::string where = std::string("SELECT ") + kColumns + " FROM audit_log WHERE 1 = 1";
+  auto add = [&](const char* condition, db::Value v) {
+    params.push_back(std::move(v));
+    const std::string n = "$" + std::to_string(params.size());
+    std::string c = condition;
+    for (auto at = c.find('?'); at != std::string::npos; at = c.find('?', at + n.size())) {
+      c.replace(at, 1, n);
+    }
+    where += " AND " + c;
+  };
+  if (f.user) add("(user_id = ? OR username = ?)", *f.user);
+  if (f.record_type) add("record_type = ?", *f.record_type);
+  if (f.record_id) add("record_id = ?", *f.record_id);
+  if (f.action) add("action = ?", *f.action);
+  if (f.from) add("at >= ?", *f.from);
+  if (f.to) add("at <= ?", *f.to + (f.to->size() == 10 ? "T99" : ""));  // whole last day
+  if (before_seq) add("seq < ?", *before_seq);
+  if (f.exclude_action) add("action <> ?", *f.exclude_action);
   if (scope) where += " AND " + scope(params);
   params.emplace_back(static_cast<std::int64_t>(limit));
   where += " ORDER BY seq DESC LIMIT $" + std::to_string(params.size());

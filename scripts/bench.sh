@@ -29,6 +29,7 @@
 #   BENCH_WEB_ROOT   --web-root of the server (a folder with web/ and node_modules/) [source tree]
 #   BENCH_LOG_LEVEL  server log level (the log goes to a file, as in production) [info]
 #   BENCH_KEEP=1     keep the temporary folder (server log, wrk output, run database)
+#   TMPDIR           where the temporary folder goes; it holds a copy of the database
 #   JISR_BIN         server binary [build/jisr]
 # Needs wrk, nginx, sqlite3 and curl (scripts/install-deps.sh --bench installs them).
 set -euo pipefail
@@ -331,7 +332,8 @@ WORKER_ID=$(sql "$DB" "SELECT id FROM users WHERE username = '$WORKER'")
 WORKER_CASES=$(sql "$DB" "SELECT count(*) FROM cases WHERE status <> 'closed' AND
   (owner_user_id = '$WORKER_ID' OR assigned_user_id = '$WORKER_ID')")
 WORKER_PROVINCE=$(sql "$DB" "SELECT p.province_code FROM cases c JOIN people p ON p.id = c.person_id
-  WHERE c.owner_user_id = '$WORKER_ID' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+  WHERE c.owner_user_id = '$WORKER_ID' OR c.assigned_user_id = '$WORKER_ID'
+  GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 log "worker: $WORKER ($WORKER_CASES open cases, province $WORKER_PROVINCE)"
 
 # ---- samples for the scenarios (each request takes a random line) ---------------------------

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "../../tests/unit/test_db.h"
@@ -129,6 +133,31 @@ TEST_F(AuditTest, HistoryCanLeaveOutViews) {
   auto changes = list(*lease, f, std::nullopt, 10);
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].action, "update");
+}
+
+// Reads of files are logged through a group commit: concurrent callers share commits, yet
+// every caller's entry is written exactly once and the chain stays intact.
+TEST_F(AuditTest, ConcurrentRecordsAreAllWrittenOnceInOneChain) {
+  constexpr int kThreads = 8, kPerThread = 40;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string rid = "t" + std::to_string(t) + "-" + std::to_string(i);
+        record(*db_, {std::string("u1"), std::string("amina"), "10.0.0.1", rid}, "view", "person",
+               "P" + rid, nullptr);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto r = verify(*db_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, kThreads * kPerThread);
+  auto lease = db_->acquire();
+  auto rows = lease->query("SELECT request_id FROM audit_log");
+  std::set<std::string> ids;
+  for (const auto& row : rows.rows) ids.insert(*db::as_text(row[0]));
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kThreads * kPerThread));
 }
 
 }  // namespace

@@ -430,8 +430,11 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
 
   router.add(Method::kGet, "/people/{id}/edit", [ctx](http::Request& r) {
     const auto& p = access::require(r, Action::kPersonWrite);
-    auto lease = ctx.db.acquire();
-    auto person = find_visible(*lease, p, r.param("id"));
+    std::optional<Person> person;
+    {
+      auto lease = ctx.db.acquire();  // returned before the access log borrows its own
+      person = find_visible(*lease, p, r.param("id"));
+    }
     if (!person) throw NotFound();
     // The edit form shows the whole file: it is a read of the file like any other.
     audit::record(ctx.db, access::actor_of(r), "view", "person", person->id, nullptr,

@@ -40,8 +40,8 @@ void load_file(const std::filesystem::path& path, std::map<std::string, std::str
   try {
     doc = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error("message catalog " + path.string() +
-                             " is not valid JSON: " + e.what());
+    throw std::runtime_error("message catalog " + path.string() + " is not valid JSON: " +
+                             e.what());
   }
   if (!doc.is_object()) {
     throw std::runtime_error("message catalog " + path.string() + " must be a JSON object");

@@ -11,6 +11,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser as addCliUser, jisrRaw as jisr } from '../lib/cli.mjs';
+import { request } from '../lib/http.mjs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
@@ -49,21 +50,8 @@ function cliToken(username, days) {
 
 // --- HTTP ------------------------------------------------------------------------------
 
-async function api(method, path, { token, body, headers = {} } = {}) {
-  const init = { method, headers: { accept: 'application/json', ...headers }, redirect: 'manual' };
-  if (token) init.headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  }
-  const res = await fetch(`${BASE}${path}`, init);
-  const text = await res.text();
-  let json = null;
-  if (text) {
-    try { json = JSON.parse(text); } catch { json = undefined; }
-  }
-  return { res, status: res.status, body: json, text, where: `${method} ${path} -> ${res.status} ${text.slice(0, 500)}` };
-}
+// Redirects are not followed: the tests look at them.
+const api = (method, path, options = {}) => request(method, path, { ...options, redirect: 'manual' });
 
 function assertError(r, status, code) {
   assert.equal(r.status, status, r.where);

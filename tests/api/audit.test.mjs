@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { BASE, BIN, DB_URL, ENGINE } from '../lib/env.mjs';
 import { jisrRaw as jisr, run } from '../lib/cli.mjs';
 import { dbExec, dbRows, sqlString } from '../lib/db.mjs';
+import { request } from '../lib/http.mjs';
 
 const PASSWORD = 'a-long-password-123';
 const SUFFIX = randomBytes(4).toString('hex');
@@ -44,21 +45,7 @@ const verify = () => run(BIN, ['audit', 'verify', '--db', DB_URL]);
 
 // --- HTTP ------------------------------------------------------------------------------
 
-async function api(method, path, { token, body, headers = {} } = {}) {
-  const init = { method, headers: { accept: 'application/json', ...headers } };
-  if (token) init.headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(`${BASE}${path}`, init);
-  const text = await res.text();
-  let json = null;
-  if (text) {
-    try { json = JSON.parse(text); } catch { json = undefined; }
-  }
-  return { res, status: res.status, body: json, text, where: `${method} ${path} -> ${res.status} ${text.slice(0, 500)}` };
-}
+const api = (method, path, options) => request(method, path, options);
 
 function assertError(r, status, code) {
   assert.equal(r.status, status, r.where);

@@ -210,4 +210,28 @@ describe("a person's services across their cases", () => {
     assert.equal(after.length, before + 1);
     assert.equal(after.at(-1).username, `svc-coord-${SUFFIX}`);
   });
+
+  test('the services tab of the file pages 20 at a time, types named in the user\'s language', async () => {
+    const p = await createPerson(S.tok.swA, tag());
+    const c = await openCase(S.tok.swA, p.id);
+    for (let i = 0; i < 22; i += 1) await service(S.tok.swA, c.id, { date: daysFromNow(-1 - i), quantity: i + 1 });
+    const rows = (html) => html.split('data-testid="person-service-row"').length - 1;
+    const href = (html, testid) => html.match(new RegExp(`href="([^"]+)" data-testid="${testid}"`))?.[1]?.replace(/&amp;/g, '&');
+    const page = async (path) => {
+      const res = await fetch(`${BASE}${path}`, { headers: { authorization: `Bearer ${S.tok.swA}` } });
+      assert.equal(res.status, 200, path);
+      return res.text();
+    };
+    const first = await page(`/people/${p.id}`);
+    assert.equal(rows(first), 20);
+    assert.ok(first.includes('<th scope="row" data-label="Prestation">Restauration</th>'), 'type names in French');
+    assert.equal(href(first, 'person-services-first'), undefined);
+    const more = href(first, 'person-services-more');
+    assert.match(more, new RegExp(`^/people/${p.id}\\?services=[^#]+#person-services$`));
+    const second = await page(more);
+    assert.equal(rows(second), 2);
+    assert.equal(href(second, 'person-services-more'), undefined);
+    assert.equal(href(second, 'person-services-first'), `/people/${p.id}#person-services`);
+    assert.ok(second.includes(`href="/cases/${c.id}#services"`), 'a link to the case');
+  });
 });

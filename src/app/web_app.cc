@@ -172,7 +172,7 @@ void WebApp::register_routes() {
               [](http::Request&) { return web::json_response(200, openapi_document()); });
 }
 
-// The casework sections of a person's file (cases, admissions, referrals), for those who
+// The casework sections of a person's file (cases, services, admissions, referrals), for those who
 // may read cases.
 void WebApp::add_casework_sections(const http::Request& r, const std::string& person_id,
                                    nlohmann::json& file) {
@@ -194,6 +194,33 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   }
   file["cases_section"] = true;
   file["cases"] = cases;
+  // Services across those cases, kServicesPerPage at a time (?services=<cursor>).
+  constexpr int kServicesPerPage = 20;
+  std::optional<std::string> after;
+  if (auto c = r.query("services"); c && !c->empty()) after = web::decode_cursor(*c);
+  auto rows =
+      casework::services_of_person(*lease, *p, person_id, lang, after, kServicesPerPage + 1);
+  const bool more = static_cast<int>(rows.size()) > kServicesPerPage;
+  if (more) rows.pop_back();
+  nlohmann::json services = nlohmann::json::array();
+  for (const auto& s : rows) {
+    services.push_back({{"href", s.case_href},
+                        {"type_name", s.type_name},
+                        {"provider_name", s.provider_name},
+                        {"date", date(s.date)},
+                        {"quantity", s.quantity},
+                        {"status", s.status},
+                        {"status_label", label("service.status." + s.status)}});
+  }
+  file["services_section"] = true;
+  file["services"] = services;
+  if (more) {
+    file["services_next_href"] =
+        "/people/" + person_id +
+        "?services=" + web::encode_cursor(casework::service_key(rows.back())) + "#person-services";
+  }
+  if (after) file["services_first_href"] = "/people/" + person_id + "#person-services";
+  file["services_paged"] = more || after.has_value();
   nlohmann::json admissions = nlohmann::json::array();
   for (const auto& a : casework::admissions_of_person(*lease, *p, person_id, lang)) {
     nlohmann::json item = {{"institution_name", a.institution_name},

@@ -19,6 +19,10 @@ std::string ServiceType::name(const std::string& lang) const {
   return name_fr;
 }
 
+nlohmann::json to_json(const ServiceType& t) {
+  return {{"code", t.code}, {"name_fr", t.name_fr}, {"name_ar", t.name_ar}, {"name_en", t.name_en}};
+}
+
 std::vector<ServiceType> service_types(db::Connection& conn) {
   std::vector<ServiceType> out;
   for (const auto& r : conn.query("SELECT code, name_fr, name_ar, name_en FROM service_types "
@@ -39,7 +43,55 @@ nlohmann::json to_json(const CaseServiceRecord& s) {
           {"quantity", s.quantity},
           {"status", s.status},
           {"comment", s.comment ? nlohmann::json(*s.comment) : nlohmann::json()},
-          {"created_at", s.created_at}};
+          {"created_at", s.created_at},
+          {"version", s.version}};
+}
+
+namespace {
+
+constexpr const char* kServiceColumns =
+    "id, case_id, service_type, provider_org_id, service_date, quantity, status, comment, "
+    "created_at, version";
+
+CaseServiceRecord service_from_row(const std::vector<db::Value>& r) {
+  CaseServiceRecord s;
+  s.id = db::text_or(r[0], "");
+  s.case_id = db::text_or(r[1], "");
+  s.type = db::text_or(r[2], "");
+  s.provider_org_id = db::text_or(r[3], "");
+  s.date = db::text_or(r[4], "");
+  s.quantity = db::as_int(r[5]).value_or(1);
+  s.status = db::text_or(r[6], "");
+  s.comment = db::as_text(r[7]);
+  s.created_at = db::text_or(r[8], "");
+  s.version = db::as_int(r[9]).value_or(1);
+  return s;
+}
+
+// The rules every recorded service keeps, whether new or edited: a valid status; a date,
+// not in the future when delivered; 0 < quantity <= 1 000 000; a comment of at most 2000.
+void check_service(const CaseServiceRecord& s, Errors& errors) {
+  if (!one_of(service_statuses(), s.status)) errors["status"] = "service.validation.invalid_status";
+  if (s.date.empty()) {
+    errors["date"] = "validation.required";
+  } else if (!timeutil::is_valid_date(s.date)) {
+    errors["date"] = "validation.invalid_date";
+  } else if (s.status == "delivered" && s.date > today()) {
+    errors["date"] = "service.validation.delivered_in_future";
+  }
+  if (s.quantity <= 0 || s.quantity > 1000000) {
+    errors["quantity"] = "service.validation.invalid_quantity";
+  }
+  if (s.comment && s.comment->size() > 2000) errors["comment"] = "validation.too_long";
+}
+
+}  // namespace
+
+bool service_move_allowed(const std::string& from, const std::string& to) {
+  if (from == to) return true;
+  if (from == "planned") return to == "delivered" || to == "cancelled";
+  if (from == "delivered") return to == "cancelled";
+  return false;
 }
 
 CaseServiceRecord record_service(db::Database& db, const access::Principal& by,
@@ -64,21 +116,10 @@ CaseServiceRecord record_service(db::Database& db, const access::Principal& by,
     errors["provider_org"] = "validation.unknown_organization";
   }
   s.status = in.status;
-  if (!one_of(service_statuses(), s.status)) errors["status"] = "service.validation.invalid_status";
   s.date = trim(in.date);
-  if (s.date.empty()) {
-    errors["date"] = "validation.required";
-  } else if (!timeutil::is_valid_date(s.date)) {
-    errors["date"] = "validation.invalid_date";
-  } else if (s.status == "delivered" && s.date > today()) {
-    errors["date"] = "service.validation.delivered_in_future";
-  }
   s.quantity = in.quantity.value_or(1);
-  if (s.quantity <= 0 || s.quantity > 1000000) {
-    errors["quantity"] = "service.validation.invalid_quantity";
-  }
   s.comment = non_blank(in.comment);
-  if (s.comment && s.comment->size() > 2000) errors["comment"] = "validation.too_long";
+  check_service(s, errors);
   if (!errors.empty()) throw Invalid(errors);
   s.created_at = timeutil::now_utc();
   tx.query(
@@ -94,6 +135,44 @@ CaseServiceRecord record_service(db::Database& db, const access::Principal& by,
   return s;
 }
 
+CaseServiceRecord update_service(db::Database& db, const access::Principal& by,
+                                 const audit::Actor& actor, const std::string& case_id,
+                                 const std::string& service_id, const CaseServicePatch& patch,
+                                 std::int64_t expected_version) {
+  db::Transaction tx(db, db::TxMode::kWrite);
+  const CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
+  auto rows = tx.query(std::string("SELECT ") + kServiceColumns +
+                           " FROM case_services WHERE id = $1 AND case_id = $2",
+                       {db::Value(service_id), db::Value(case_id)});
+  if (rows.empty()) throw NotFound();
+  const CaseServiceRecord current = service_from_row(rows.rows[0]);
+  if (current.version != expected_version) throw Conflict("stale_version", "error.stale_version");
+  CaseServiceRecord s = current;
+  if (patch.status) s.status = trim(*patch.status);
+  if (patch.date) s.date = trim(*patch.date);
+  if (patch.quantity) s.quantity = *patch.quantity;
+  if (patch.comment) s.comment = non_blank(*patch.comment);
+  Errors errors;
+  check_service(s, errors);
+  if (!errors.empty()) throw Invalid(errors);
+  if (!service_move_allowed(current.status, s.status)) {
+    throw Conflict("illegal_transition", "service.error.illegal_transition");
+  }
+  s.version = current.version + 1;
+  auto result = tx.query(
+      "UPDATE case_services SET status = $1, service_date = $2, quantity = $3, comment = $4, "
+      "version = $5 WHERE id = $6 AND version = $7",
+      {db::Value(s.status), db::Value(s.date), db::Value(s.quantity), db::optional_text(s.comment),
+       db::Value(s.version), db::Value(s.id), db::Value(expected_version)});
+  if (result.affected_rows != 1) throw Conflict("stale_version", "error.stale_version");
+  auto [before, after] = audit::diff(to_json(current), to_json(s));
+  before.erase("version");
+  after.erase("version");
+  audit::append(tx.conn(), actor, "update", "case_service", s.id, before, after, place_of(rec));
+  tx.commit();
+  return s;
+}
+
 std::vector<CaseServiceRecord> list_services(db::Database& db, const access::Principal& by,
                                              const std::string& case_id) {
   if (!by.can(access::Action::kCaseRead)) throw Forbidden();
@@ -102,14 +181,12 @@ std::vector<CaseServiceRecord> list_services(db::Database& db, const access::Pri
   std::vector<CaseServiceRecord> out;
   for (const auto& r :
        lease
-           ->query("SELECT id, case_id, service_type, provider_org_id, service_date, quantity, "
-                   "status, comment, created_at FROM case_services WHERE case_id = $1 ORDER BY "
-                   "service_date DESC, id DESC LIMIT 500",
+           ->query(std::string("SELECT ") + kServiceColumns +
+                       " FROM case_services WHERE case_id = $1 ORDER BY service_date DESC, id "
+                       "DESC LIMIT 500",
                    {db::Value(case_id)})
            .rows) {
-    out.push_back({db::text_or(r[0], ""), db::text_or(r[1], ""), db::text_or(r[2], ""),
-                   db::text_or(r[3], ""), db::text_or(r[4], ""), db::as_int(r[5]).value_or(1),
-                   db::text_or(r[6], ""), db::as_text(r[7]), db::text_or(r[8], "")});
+    out.push_back(service_from_row(r));
   }
   return out;
 }

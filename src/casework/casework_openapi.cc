@@ -99,7 +99,36 @@ void schemas_into(json& schemas) {
         {"date", {{"type", "string"}, {"format", "date"}}},
         {"quantity", {{"type", "integer"}, {"minimum", 1}}},
         {"status", enum_of(service_statuses())},
-        {"comment", nstr()}}}};
+        {"comment", nstr()},
+        {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+        {"version", {{"type", "integer"}}}}}};
+  schemas["CaseServicePatch"] = {{"type", "object"},
+                                 {"required", {"version"}},
+                                 {"properties",
+                                  {{"version", {{"type", "integer"}}},
+                                   {"status", enum_of(service_statuses())},
+                                   {"date", {{"type", "string"}, {"format", "date"}}},
+                                   {"quantity", {{"type", "integer"}, {"minimum", 1}}},
+                                   {"comment", nstr()}}}};
+  schemas["ServiceType"] = {
+      {"type", "object"},
+      {"properties",
+       {{"code", str()}, {"name_fr", str()}, {"name_ar", str()}, {"name_en", str()}}}};
+  schemas["ServiceTypeList"] = list_of("ServiceType");
+  schemas["PersonService"] = {
+      {"type", "object"},
+      {"properties",
+       {{"id", str()},
+        {"case_id", str()},
+        {"type", str()},
+        {"type_name", {{"type", "string"}, {"description", "In the language of the request"}}},
+        {"provider_org", str()},
+        {"provider_name", str()},
+        {"date", {{"type", "string"}, {"format", "date"}}},
+        {"quantity", {{"type", "integer"}}},
+        {"status", enum_of(service_statuses())},
+        {"href", str()}}}};
+  schemas["PersonServiceList"] = list_of("PersonService");
   schemas["CaseNote"] = {{"type", "object"},
                          {"properties",
                           {{"id", str()},
@@ -236,6 +265,27 @@ void describe_api(json& paths, json& schemas) {
   paths["/api/v1/cases/{id}/services"]["get"] =
       op("Services of a case", "listCaseServices", {id},
          {{"200", {{"description", "Services, newest first"}}}, {"404", nf}});
+  paths["/api/v1/cases/{id}/services/{service_id}"]["patch"] =
+      op("Edit a recorded service {version, status?, date?, quantity?, comment?}: planned → "
+         "delivered or cancelled, delivered → cancelled; a delivered service's date is not in "
+         "the future",
+         "updateCaseService", {id, path_param("service_id")},
+         {{"200", {{"description", "Updated"}, {"content", ref("CaseService")}}},
+          {"404", nf},
+          {"409", err("stale_version or illegal_transition")},
+          {"422", invalid}},
+         true, "CaseServicePatch");
+  paths["/api/v1/service-types"]["get"] = op(
+      "The catalog of active service types (any signed-in user)", "listServiceTypes", json::array(),
+      {{"200", {{"description", "Service types"}, {"content", ref("ServiceTypeList")}}},
+       {"401", err("Not signed in")}});
+  paths["/api/v1/people/{id}/services"]["get"] =
+      op("Services of a person across the cases the caller may see, newest first (the read is "
+         "written to the access log)",
+         "listPersonServices", list_params({id}),
+         {{"200", {{"description", "A page of services"}, {"content", ref("PersonServiceList")}}},
+          {"403", forbidden},
+          {"404", nf}});
   paths["/api/v1/cases/{id}/notes"]["post"] =
       op("Add a note {body, confidential?}; confidential notes only by those who may read them",
          "createCaseNote", {id},

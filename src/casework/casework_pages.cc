@@ -271,13 +271,36 @@ http::Response render_case(const web::ModuleContext& ctx, const http::Request& r
     return org_names[oid] = f ? f->name(lang) : oid;
   };
   json services = json::array();
+  const json edited = values_for("service_edit");
   for (const auto& s : list_services(db, p, id)) {
-    services.push_back({{"type_label", type_names.count(s.type) ? type_names[s.type] : s.type},
-                        {"provider", org_name(s.provider_org_id)},
-                        {"date", display_date(s.date)},
-                        {"quantity", s.quantity},
-                        {"status", s.status},
-                        {"status_label", label(ctx, lang, "service.status." + s.status)}});
+    json item = {{"id", s.id},
+                 {"type_label", type_names.count(s.type) ? type_names[s.type] : s.type},
+                 {"provider", org_name(s.provider_org_id)},
+                 {"date", display_date(s.date)},
+                 {"quantity", s.quantity},
+                 {"status", s.status},
+                 {"status_label", label(ctx, lang, "service.status." + s.status)}};
+    if (can_write) {
+      // The edit form: the stored values, or what was typed when this form was refused.
+      const bool refused = value_of(edited, "service_id") == s.id;
+      json v = refused ? edited
+                       : json{{"status", s.status},
+                              {"date", s.date},
+                              {"quantity", std::to_string(s.quantity)},
+                              {"comment", s.comment.value_or("")},
+                              {"version", std::to_string(s.version)}};
+      std::vector<std::string> allowed;
+      for (const auto& st : service_statuses()) {
+        if (service_move_allowed(s.status, st)) allowed.push_back(st);
+      }
+      item["edit"] = {{"action", "/cases/" + id + "/services/" + s.id + "/edit"},
+                      {"open", refused},
+                      {"values", v},
+                      {"errors", refused ? errors_for("service_edit") : json::object()},
+                      {"status_options",
+                       options(ctx, lang, "service.status.", allowed, value_of(v, "status"))}};
+    }
+    services.push_back(std::move(item));
   }
   data["services"] = services;
   const json sv = values_for("service");
@@ -457,6 +480,24 @@ void case_page_routes(http::Router& router, const web::ModuleContext& ctx) {
                          }
                        }
                        record_service(ctx.db, p, actor_of(r), r.param("id"), in);
+                     });
+  });
+  router.add(Method::kPost, "/cases/{id}/services/{service_id}/edit", [ctx](http::Request& r) {
+    web::Form form(r);
+    json values = form_values(form, {"status", "date", "quantity", "comment", "version"});
+    values["service_id"] = r.param("service_id");
+    return case_form(ctx, r, Action::kCaseWrite, "service_edit", "services", values,
+                     [&](const Principal& p) {
+                       CaseServicePatch patch;
+                       patch.status = form.get("status");
+                       patch.date = form.get("date");
+                       patch.comment = std::optional<std::string>(form.get("comment"));
+                       patch.quantity = parse_int(form.get("quantity"));
+                       if (!patch.quantity) {
+                         throw Invalid("quantity", "service.validation.invalid_quantity");
+                       }
+                       update_service(ctx.db, p, actor_of(r), r.param("id"), r.param("service_id"),
+                                      patch, parse_int(form.get("version")).value_or(-1));
                      });
   });
   router.add(Method::kPost, "/cases/{id}/referrals", [ctx](http::Request& r) {

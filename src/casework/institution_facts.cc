@@ -1,5 +1,14 @@
 // src/casework/institution_facts.cc
+//
+// Reads organizations through the org module's store (org/org_store.h), never its tables. The
+// store has no rules of its own; the checks are the callers': casework reads the facts of an
+// organization named by a case, a service or a referral the caller can already see, and the
+// choices of its forms (institution_choices applies the caller's scope itself).
 #include "casework/institution_facts.h"
+
+#include <set>
+
+#include "org/org_store.h"
 
 namespace jisr::casework {
 
@@ -10,35 +19,52 @@ std::string OrgFacts::name(const std::string& lang) const {
 
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT o.id, o.kind, o.name_fr, o.name_ar, o.province_code, o.region_code, "
-    "i.organization_id, i.capacity_female, i.capacity_male "
-    "FROM organizations o LEFT JOIN institutions i ON i.organization_id = o.id ";
+constexpr int kMaxChoices = 500;
+// Every organization: the choices of casework forms are not limited by the caller's scope
+// (one refers to or is served by organizations anywhere).
+constexpr const char* kAnywhere = "1 = 1";
 
-OrgFacts from_row(const std::vector<db::Value>& r) {
+OrgFacts facts_of(const org::Organization& o) {
   OrgFacts f;
-  f.id = db::text_or(r[0], "");
-  f.kind = db::text_or(r[1], "");
-  f.name_fr = db::as_text(r[2]);
-  f.name_ar = db::as_text(r[3]);
-  f.province_code = db::text_or(r[4], "");
-  f.region_code = db::text_or(r[5], "");
-  f.is_institution = f.kind == "eps" && db::as_text(r[6]).has_value();
-  f.capacity_female = db::as_int(r[7]).value_or(0);
-  f.capacity_male = db::as_int(r[8]).value_or(0);
+  f.id = o.id;
+  f.kind = o.kind;
+  f.name_fr = o.name_fr;
+  f.name_ar = o.name_ar;
+  f.province_code = o.province_code;
+  f.region_code = o.region_code;
+  f.is_institution = o.kind == "eps" && o.institution.has_value();
+  if (o.institution) {
+    f.capacity_female = o.institution->capacity_female;
+    f.capacity_male = o.institution->capacity_male;
+  }
   return f;
+}
+
+// Organizations matching `filter` inside `scope_sql`, by French name (Arabic when there is none).
+std::vector<OrgFacts> listed(db::Connection& conn, const std::string& scope_sql,
+                             std::vector<db::Value> params, const org::OrgFilter& filter) {
+  org::Sort by_name;
+  by_name.key = org::SortKey::kName;
+  std::vector<OrgFacts> out;
+  for (const auto& l :
+       org::list(conn, scope_sql, std::move(params), filter, by_name, std::nullopt, kMaxChoices)) {
+    out.push_back(facts_of(l.org));
+  }
+  return out;
 }
 
 }  // namespace
 
 std::vector<OrgFacts> org_choices(db::Connection& conn, const std::string& region_code) {
-  std::vector<OrgFacts> out;
-  for (const auto& r :
-       conn.query(std::string(kSelect) + "ORDER BY CASE WHEN o.region_code = $1 THEN 0 ELSE 1 END, "
-                                         "COALESCE(o.name_fr, o.name_ar), o.id LIMIT 500",
-                  {db::Value(region_code)})
-           .rows) {
-    out.push_back(from_row(r));
+  org::OrgFilter in_region;
+  in_region.region = region_code;
+  std::vector<OrgFacts> out =
+      region_code.empty() ? std::vector<OrgFacts>{} : listed(conn, kAnywhere, {}, in_region);
+  std::set<std::string> seen;
+  for (const auto& f : out) seen.insert(f.id);
+  for (auto& f : listed(conn, kAnywhere, {}, org::OrgFilter{})) {
+    if (static_cast<int>(out.size()) >= kMaxChoices) break;
+    if (!seen.count(f.id)) out.push_back(std::move(f));
   }
   return out;
 }
@@ -52,22 +78,19 @@ std::vector<OrgFacts> institution_choices(db::Connection& conn, const access::Sc
     params.emplace_back(*own_org);
     cond = "(" + cond + " OR o.id = $" + std::to_string(params.size()) + ")";
   }
+  org::OrgFilter eps;
+  eps.kind = "eps";
   std::vector<OrgFacts> out;
-  for (const auto& r :
-       conn.query(std::string(kSelect) +
-                      "WHERE o.kind = 'eps' AND i.organization_id IS NOT NULL AND " + cond +
-                      " ORDER BY COALESCE(o.name_fr, o.name_ar), o.id LIMIT 500",
-                  params)
-           .rows) {
-    out.push_back(from_row(r));
+  for (auto& f : listed(conn, cond, std::move(params), eps)) {
+    if (f.is_institution) out.push_back(std::move(f));
   }
   return out;
 }
 
 std::optional<OrgFacts> org_facts(db::Connection& conn, const std::string& id) {
-  auto rows = conn.query(std::string(kSelect) + "WHERE o.id = $1", {db::Value(id)});
-  if (rows.empty()) return std::nullopt;
-  return from_row(rows.rows[0]);
+  auto o = org::find(conn, id);
+  if (!o) return std::nullopt;
+  return facts_of(*o);
 }
 
 }  // namespace jisr::casework

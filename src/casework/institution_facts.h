@@ -1,10 +1,10 @@
 // src/casework/institution_facts.h
 //
 // What casework needs to know about an organization or an institution (EPS): its kind, names,
-// territory and, for an EPS, its capacity by sex. This is the ONE crossing point from
-// casework into the organizations registry's tables: it is one query, to be replaced by a call
-// to the org module's service (org::find or similar) once that service offers it without an
-// HTTP request around it.
+// territory and, for an EPS, its capacity by sex. Read through the org module's store
+// (org/org_store.h: org::find, org::list), not its tables; the store has no permission or
+// scope rules, so these functions are for organizations the caller already has a reason to
+// see (named by a visible case, service or referral) and for the choices of casework forms.
 #pragma once
 
 #include <cstdint>
@@ -31,11 +31,11 @@ struct OrgFacts {
 };
 
 // The organization `id` (with its capacity when it is an EPS), or empty when there is none.
-// One query, no scope check: callers decide what the caller may do with it.
+// No scope check: callers decide what the caller may do with it.
 std::optional<OrgFacts> org_facts(db::Connection& conn, const std::string& id);
 
 // Organizations to choose from in casework forms (provider, receiving organization): those of
-// `region_code` first, then the others, by name; at most 500. Same crossing point as above.
+// `region_code` first, then the others, by name; at most 500.
 std::vector<OrgFacts> org_choices(db::Connection& conn, const std::string& region_code);
 
 // Institutions (EPS) inside `scope` or equal to `own_org`, by name; at most 500.

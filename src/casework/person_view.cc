@@ -4,10 +4,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "casework/case_services.h"
 #include "casework/cases.h"
 #include "casework/institution_facts.h"
 #include "casework/referrals.h"
 #include "person/person.h"
+#include "platform/error.h"
 
 namespace jisr::casework {
 namespace {
@@ -113,6 +115,70 @@ std::vector<ReferralSummary> referrals_of_person(db::Connection& conn, const acc
     out.push_back(std::move(s));
   }
   return out;
+}
+
+std::vector<ServiceSummary> services_of_person(db::Connection& conn, const access::Principal& by,
+                                               const std::string& person_id,
+                                               const std::string& lang,
+                                               const std::optional<std::string>& after, int limit) {
+  std::vector<ServiceSummary> out;
+  if (!by.can(access::Action::kCaseRead)) return out;
+  std::vector<db::Value> params = {db::Value(person_id)};
+  std::string sql =
+      "SELECT s.id, s.case_id, s.service_type, s.provider_org_id, s.service_date, s.quantity, "
+      "s.status FROM case_services s JOIN cases c ON c.id = s.case_id JOIN people p ON p.id = "
+      "c.person_id WHERE c.person_id = $1 AND " +
+      case_scope_condition(by, params);
+  if (after) {
+    const auto bar = after->find('|');
+    if (bar == std::string::npos) {
+      throw BadRequest("error.bad_request", {{"cursor", "error.invalid_cursor"}});
+    }
+    params.emplace_back(after->substr(0, bar));
+    const auto d = std::to_string(params.size());
+    params.emplace_back(after->substr(bar + 1));
+    const auto i = std::to_string(params.size());
+    sql +=
+        " AND (s.service_date < $" + d + " OR (s.service_date = $" + d + " AND s.id < $" + i + "))";
+  }
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY s.service_date DESC, s.id DESC LIMIT $" + std::to_string(params.size());
+  std::map<std::string, std::string> type_names;
+  for (const auto& t : service_types(conn)) type_names[t.code] = t.name(lang);
+  OrgNames names(conn, lang);
+  for (const auto& r : conn.query(sql, params).rows) {
+    ServiceSummary s;
+    s.id = db::text_or(r[0], "");
+    s.case_id = db::text_or(r[1], "");
+    s.type = db::text_or(r[2], "");
+    auto t = type_names.find(s.type);
+    s.type_name = t != type_names.end() ? t->second : s.type;
+    s.provider_org_id = db::text_or(r[3], "");
+    s.provider_name = names(s.provider_org_id);
+    s.date = db::text_or(r[4], "");
+    s.quantity = db::as_int(r[5]).value_or(1);
+    s.status = db::text_or(r[6], "");
+    s.case_href = "/cases/" + s.case_id + "#services";
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string service_key(const ServiceSummary& s) {
+  return s.date + "|" + s.id;
+}
+
+nlohmann::json to_json(const ServiceSummary& s) {
+  return {{"id", s.id},
+          {"case_id", s.case_id},
+          {"type", s.type},
+          {"type_name", s.type_name},
+          {"provider_org", s.provider_org_id},
+          {"provider_name", s.provider_name},
+          {"date", s.date},
+          {"quantity", s.quantity},
+          {"status", s.status},
+          {"href", s.case_href}};
 }
 
 nlohmann::json to_json(const CaseSummary& s) {

@@ -6,6 +6,7 @@
 // case.read.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,12 @@ struct ReferralSummary {
   std::string id, case_id, from_org_id, to_org_id, to_org_name, status, created_at;
 };
 
+struct ServiceSummary {
+  std::string id, case_id, type, type_name, provider_org_id, provider_name, date, status;
+  std::int64_t quantity = 1;
+  std::string case_href;  // "/cases/{case_id}#services"
+};
+
 // Newest first, at most 100 of each.
 std::vector<CaseSummary> cases_of_person(db::Connection& conn, const access::Principal& by,
                                          const std::string& person_id);
@@ -45,7 +52,19 @@ std::vector<ReferralSummary> referrals_of_person(db::Connection& conn, const acc
                                                  const std::string& person_id,
                                                  const std::string& lang = "fr");
 
+// The services of the person across the cases the caller may see (case_scope_condition),
+// newest date first, at most `limit` of them; `after` is the key of the last one of the
+// previous page (service_key). `lang` chooses the type's and the provider's names. Empty for
+// a caller without case.read. Throws BadRequest on a malformed `after`.
+std::vector<ServiceSummary> services_of_person(db::Connection& conn, const access::Principal& by,
+                                               const std::string& person_id,
+                                               const std::string& lang,
+                                               const std::optional<std::string>& after, int limit);
+// The paging key of a service in that order ("date|id").
+std::string service_key(const ServiceSummary& s);
+
 nlohmann::json to_json(const CaseSummary& s);
+nlohmann::json to_json(const ServiceSummary& s);
 nlohmann::json to_json(const AdmissionSummary& s);
 nlohmann::json to_json(const ReferralSummary& s);
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "casework/alerts.h"
+#include "casework/case_services.h"
 #include "casework/input.h"
 #include "casework/referrals.h"
 #include "casework/vocabulary.h"
@@ -88,6 +89,21 @@ TEST(InputTest, ParseIntAndTrim) {
   EXPECT_FALSE(parse_int(""));
   EXPECT_EQ(trim("  a b \n"), "a b");
   EXPECT_FALSE(non_blank(std::optional<std::string>("   ")));
+}
+
+TEST(ServiceStatusTest, TheWholeTable) {
+  // Every (from, to) pair of service statuses: planned → delivered / cancelled, delivered →
+  // cancelled, and staying put; nothing leaves cancelled, nothing returns to planned.
+  const std::set<std::pair<std::string, std::string>> legal = {
+      {"planned", "planned"},     {"planned", "delivered"},   {"planned", "cancelled"},
+      {"delivered", "delivered"}, {"delivered", "cancelled"}, {"cancelled", "cancelled"}};
+  for (const auto& from : service_statuses()) {
+    for (const auto& to : service_statuses()) {
+      EXPECT_EQ(service_move_allowed(from, to), legal.count({from, to}) == 1)
+          << from << " → " << to;
+    }
+  }
+  EXPECT_EQ(service_statuses().size(), 3u);
 }
 
 }  // namespace

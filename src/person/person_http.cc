@@ -206,7 +206,7 @@ http::Response render_form(const web::ModuleContext& ctx, const http::Request& r
       {"values", values},
       {"errors", errs},
       {"has_errors", !errors.empty()},
-      {"sex_options", options({{"", "—"},
+      {"sex_options", options({{"", ctx.catalogs.get(lang, "person.form.blank")},
                                {"F", ctx.catalogs.get(lang, "person.sex.F")},
                                {"M", ctx.catalogs.get(lang, "person.sex.M")}},
                               value("sex"))},
@@ -215,7 +215,8 @@ http::Response render_form(const web::ModuleContext& ctx, const http::Request& r
                 {"year", ctx.catalogs.get(lang, "person.precision.year")},
                 {"estimated", ctx.catalogs.get(lang, "person.precision.estimated")}},
                value("birth_date_precision").empty() ? "exact" : value("birth_date_precision"))},
-      {"province_options", province_options(*lease, lang, value("province"), "—")},
+      {"province_options", province_options(*lease, lang, value("province"),
+                                            ctx.catalogs.get(lang, "person.form.blank"))},
       {"groups", groups}};
   if (!dups.empty()) data["duplicates"] = dups;
   return ctx.pages.render(r, status, "person/form", is_new ? "person.page.new" : "person.page.edit",

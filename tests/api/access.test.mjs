@@ -10,7 +10,8 @@
 // every username made here starts with "access-" and ends with a random suffix.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { addUser as addCliUser, jisrRaw as jisr } from '../lib/cli.mjs';
+import { request } from '../lib/http.mjs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
@@ -34,27 +35,9 @@ before(() => {
 
 // --- command line ----------------------------------------------------------------------
 
-function jisr(args, input) {
-  try {
-    return execFileSync(BIN, args, {
-      input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000,
-    });
-  } catch (e) {
-    throw new Error(`jisr ${args.join(' ')} failed (status ${e.status}, signal ${e.signal}, ${e.code || ''}):\n` +
-      `${e.stdout || ''}\n${e.stderr || ''}`);
-  }
-}
-
 // `jisr user add`; scope is "national", "region:MA-06", "province:MA-CAS"...
-function addUser(username, role, scope, { displayName, email, lang, password = PASSWORD } = {}) {
-  const args = ['user', 'add', '--db', DB_URL, '--username', username, '--role', role,
-    '--scope', scope, '--password-stdin'];
-  if (displayName) args.push('--display-name', displayName);
-  if (email) args.push('--email', email);
-  if (lang) args.push('--lang', lang);
-  jisr(args, `${password}\n`);
-  return username;
-}
+const addUser = (username, role, scope, { displayName, email, lang, password = PASSWORD } = {}) =>
+  addCliUser({ username, role, scope, displayName, email, lang, password });
 
 // `jisr token create`: one line on stdout, the token.
 function cliToken(username, days) {
@@ -67,21 +50,8 @@ function cliToken(username, days) {
 
 // --- HTTP ------------------------------------------------------------------------------
 
-async function api(method, path, { token, body, headers = {} } = {}) {
-  const init = { method, headers: { accept: 'application/json', ...headers }, redirect: 'manual' };
-  if (token) init.headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  }
-  const res = await fetch(`${BASE}${path}`, init);
-  const text = await res.text();
-  let json = null;
-  if (text) {
-    try { json = JSON.parse(text); } catch { json = undefined; }
-  }
-  return { res, status: res.status, body: json, text, where: `${method} ${path} -> ${res.status} ${text.slice(0, 500)}` };
-}
+// Redirects are not followed: the tests look at them.
+const api = (method, path, options = {}) => request(method, path, { ...options, redirect: 'manual' });
 
 function assertError(r, status, code) {
   assert.equal(r.status, status, r.where);

@@ -10,13 +10,11 @@
 // intact chain.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-
-const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const BIN = process.env.JISR_BIN || '';
-const DB_URL = process.env.JISR_DB_URL || '';
-const ENGINE = process.env.JISR_DB_ENGINE || (DB_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres');
+import { BASE, BIN, DB_URL, ENGINE } from '../lib/env.mjs';
+import { jisrRaw as jisr, run } from '../lib/cli.mjs';
+import { dbExec, dbRows, sqlString } from '../lib/db.mjs';
+import { request } from '../lib/http.mjs';
 
 const PASSWORD = 'a-long-password-123';
 const SUFFIX = randomBytes(4).toString('hex');
@@ -31,27 +29,6 @@ before(() => {
 
 // --- command line ----------------------------------------------------------------------
 
-// Runs a program; returns {status, stdout, stderr} whatever the exit status.
-function run(file, args, input) {
-  try {
-    const stdout = execFileSync(file, args, {
-      input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000,
-    });
-    return { status: 0, stdout, stderr: '' };
-  } catch (e) {
-    if (e.status === null || e.status === undefined) {
-      throw new Error(`${file} ${args.join(' ')}: ${e.code || ''} signal ${e.signal}\n${e.stderr || ''}`);
-    }
-    return { status: e.status, stdout: e.stdout || '', stderr: e.stderr || '' };
-  }
-}
-
-function jisr(args, input) {
-  const r = run(BIN, args, input);
-  if (r.status !== 0) throw new Error(`jisr ${args.join(' ')}: status ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
 function addUser(username, role, scope) {
   jisr(['user', 'add', '--db', DB_URL, '--username', username, '--role', role, '--scope', scope,
     '--password-stdin'], `${PASSWORD}\n`);
@@ -64,50 +41,11 @@ const verify = () => run(BIN, ['audit', 'verify', '--db', DB_URL]);
 
 // --- direct database access (for the tamper test only) -----------------------------------
 
-function sqlitePath() {
-  // sqlite:/abs/path, sqlite:///abs/path or sqlite:relative/path
-  return DB_URL.replace(/^sqlite:/, '').replace(/^\/\/(?=\/)/, '');
-}
-
-// Rows of a SELECT, as objects.
-function dbRows(sql) {
-  if (ENGINE === 'sqlite') {
-    const r = run('sqlite3', ['-cmd', '.timeout 10000', '-json', sqlitePath(), sql]);
-    assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
-    return r.stdout.trim() ? JSON.parse(r.stdout) : [];
-  }
-  const r = run('psql', [DB_URL, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c',
-    `SELECT coalesce(json_agg(t), '[]'::json) FROM (${sql}) t`]);
-  assert.equal(r.status, 0, `psql: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim());
-}
-
-function dbExec(sql) {
-  const r = ENGINE === 'sqlite'
-    ? run('sqlite3', ['-cmd', '.timeout 10000', sqlitePath(), sql])
-    : run('psql', [DB_URL, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
-  assert.equal(r.status, 0, `${ENGINE}: ${sql}\n${r.stderr}`);
-}
-
-const sqlString = (s) => `'${String(s).replace(/'/g, "''")}'`;
+// dbRows, dbExec and sqlString: tests/lib/db.mjs.
 
 // --- HTTP ------------------------------------------------------------------------------
 
-async function api(method, path, { token, body, headers = {} } = {}) {
-  const init = { method, headers: { accept: 'application/json', ...headers } };
-  if (token) init.headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(`${BASE}${path}`, init);
-  const text = await res.text();
-  let json = null;
-  if (text) {
-    try { json = JSON.parse(text); } catch { json = undefined; }
-  }
-  return { res, status: res.status, body: json, text, where: `${method} ${path} -> ${res.status} ${text.slice(0, 500)}` };
-}
+const api = (method, path, options) => request(method, path, options);
 
 function assertError(r, status, code) {
   assert.equal(r.status, status, r.where);

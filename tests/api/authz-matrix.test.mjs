@@ -43,6 +43,9 @@ async function api(method, path, token, body) {
 const PUBLIC = new Set([
   'GET /api/v1/territories', 'GET /api/v1/territories/{code}', 'GET /api/v1/openapi.json',
   'POST /api/v1/auth/token', 'GET /api/v1/me', 'DELETE /api/v1/auth/tokens/current',
+  // The catalog of service types: reference data for any signed-in user
+  // (tests/api/casework-services.test.mjs checks 401 without a token).
+  'GET /api/v1/service-types',
 ]);
 
 const state = { rootToken: '', tokens: {}, inTarget: null, outTarget: null };
@@ -222,6 +225,14 @@ ROUTES.push(...[
     call: (tok, t) => api('POST', `/api/v1/cases/${t.id}/services`, tok, { type: 'meals', date: '2026-01-10' }) },
   { key: 'GET /api/v1/cases/{id}/services', action: 'case.read', targets: cwCases,
     call: (tok, t) => api('GET', `/api/v1/cases/${t.id}/services`, tok) },
+  { key: 'PATCH /api/v1/cases/{id}/services/{service_id}', action: 'case.write', targets: cwCases,
+    call: async (tok, t) => {
+      const s = await api('POST', `/api/v1/cases/${t.id}/services`, cwSide(t).owner, { type: 'meals', date: '2099-01-10', status: 'planned' });
+      assert.equal(s.status, 201, JSON.stringify(s.json));
+      return api('PATCH', `/api/v1/cases/${t.id}/services/${s.json.id}`, tok, { version: s.json.version, status: 'cancelled' });
+    } },
+  { key: 'GET /api/v1/people/{id}/services', action: 'case.read', targets: cwCases,
+    call: (tok, t) => api('GET', `/api/v1/people/${t.person_id}/services`, tok) },
   { key: 'POST /api/v1/cases/{id}/notes', action: 'case.write', success: 201, targets: cwCases,
     call: (tok, t) => api('POST', `/api/v1/cases/${t.id}/notes`, tok, { body: 'Matrix note' }) },
   { key: 'GET /api/v1/cases/{id}/notes', action: 'case.read', targets: cwCases,

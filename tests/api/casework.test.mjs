@@ -11,49 +11,23 @@
 // people API. Every name carries a random suffix: all test files share one server.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { BASE, BIN, DB_URL, daysFromNow, isoDate, latinLetters, newSuffix } from '../lib/env.mjs';
+import { addUser as addCliUser, cliToken } from '../lib/cli.mjs';
+import { api } from '../lib/http.mjs';
+import { createPerson as createPersonAs } from '../lib/people.mjs';
 
-const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const BIN = process.env.JISR_BIN || '';
-const DB_URL = process.env.JISR_DB_URL || '';
 const PASSWORD = 'a-long-password-123';
-const SUFFIX = randomBytes(4).toString('hex');
+const SUFFIX = newSuffix();
 const uname = (name) => `case-${name}-${SUFFIX}`;
-const LETTERS = 'abcdefghijklmnop';
-const AR_LETTERS = 'بتثجحخدذرزسشصضطظ';
 let counter = 0;
 const tag = () => {
   counter += 1;
-  return [...`${SUFFIX}${counter.toString(16)}`].map((c) => LETTERS[parseInt(c, 16)]).join('');
+  return latinLetters(`${SUFFIX}${counter.toString(16)}`);
 };
 
-function jisr(args, input) {
-  return execFileSync(BIN, [...args, '--db', DB_URL, '--log-level', 'warn'], {
-    input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000,
-  }).trim();
-}
-
 function addUser(name, role, scope, org) {
-  const args = ['user', 'add', '--username', uname(name), '--role', role, '--scope', scope,
-    '--display-name', `Case ${name}`, '--password-stdin'];
-  if (org) args.push('--org', org);
-  jisr(args, `${PASSWORD}\n`);
-  return jisr(['token', 'create', '--user', uname(name)]);
-}
-
-async function api(method, path, token, body) {
-  const init = { method, headers: { accept: 'application/json' } };
-  if (token) init.headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(`${BASE}${path}`, init);
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { json = undefined; }
-  return { status: res.status, body: json, where: `${method} ${path} -> ${res.status} ${text.slice(0, 400)}` };
+  addCliUser({ username: uname(name), role, scope, org, displayName: `Case ${name}`, password: PASSWORD });
+  return cliToken(uname(name));
 }
 
 function expectError(r, status, code, field) {
@@ -61,9 +35,6 @@ function expectError(r, status, code, field) {
   assert.equal(r.body?.error?.code, code, r.where);
   if (field) assert.ok(r.body.error.fields?.[field], `${r.where}: field ${field} named`);
 }
-
-const isoDate = (d) => d.toISOString().slice(0, 10);
-const daysFromNow = (n) => isoDate(new Date(Date.now() + n * 86400_000));
 
 const S = { tok: {}, org: {} };
 
@@ -77,17 +48,8 @@ async function createOrg(key, kind, province, extra = {}) {
   return r.body.id;
 }
 
-async function createPerson(token, { sex = 'F', birth = '2012-03-04', province = 'MA-CAS' } = {}) {
-  const t = tag();
-  const r = await api('POST', '/api/v1/people', token, {
-    first_name_lat: `Salma${t}`, last_name_lat: `Alaoui${t}`,
-    first_name_ar: `سلمى${[...t].map((c) => AR_LETTERS[c.charCodeAt(0) - 97]).join('')}`, last_name_ar: 'العلوي',
-    sex, birth_date: birth, birth_date_precision: 'exact', province,
-    target_groups: ['children_without_family'], consent: { given: true }, confirm_new: true,
-  });
-  assert.equal(r.status, 201, r.where);
-  return r.body;
-}
+const createPerson = (token, { sex = 'F', birth = '2012-03-04', province = 'MA-CAS' } = {}) =>
+  createPersonAs(token, tag(), { sex, birth_date: birth, province });
 
 async function openCase(token, personId, extra = {}) {
   const r = await api('POST', '/api/v1/cases', token, { person_id: personId, module: 'child_protection', risk_level: 'high', ...extra });

@@ -12,7 +12,7 @@
 // the people made here.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { addUser as addCliUser, cliToken } from '../lib/cli.mjs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
@@ -51,26 +51,8 @@ before(() => {
 
 // --- command line ----------------------------------------------------------------------
 
-function jisr(args, input) {
-  try {
-    return execFileSync(BIN, args, {
-      input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000,
-    });
-  } catch (e) {
-    throw new Error(`jisr ${args.join(' ')} failed (status ${e.status}, signal ${e.signal}, ${e.code || ''}):\n` +
-      `${e.stdout || ''}\n${e.stderr || ''}`);
-  }
-}
-
-function addUser(username, role, scope, { lang } = {}) {
-  const args = ['user', 'add', '--db', DB_URL, '--username', username, '--role', role,
-    '--scope', scope, '--password-stdin'];
-  if (lang) args.push('--lang', lang);
-  jisr(args, `${PASSWORD}\n`);
-  return username;
-}
-
-const cliToken = (username) => jisr(['token', 'create', '--db', DB_URL, '--user', username]).trim();
+const addUser = (username, role, scope, { lang } = {}) =>
+  addCliUser({ username, role, scope, lang, password: PASSWORD });
 
 // --- HTTP ------------------------------------------------------------------------------
 

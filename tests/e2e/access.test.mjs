@@ -7,17 +7,14 @@
 // with an empty user table; the administrator is created with `jisr user add`.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { assertAccessible, isNoise, launchBrowser } from '../lib/browser.mjs';
+import { addUser } from '../lib/cli.mjs';
 
 const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
 const BIN = process.env.JISR_BIN || '';
 const DB_URL = process.env.JISR_DB_URL || '';
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const catalog = (lang) =>
   JSON.parse(readFileSync(new URL(`../../web/locales/${lang}.json`, import.meta.url), 'utf8'));
 const FR = catalog('fr');
@@ -30,37 +27,14 @@ const ADMIN_NAME = 'Amina Bennani';
 const NEW_USER = `e2e-ar-${SUFFIX}`;
 const NEW_USER_NAME = 'سلمى العلوي';
 
-const LAUNCH_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-// Requests the browser makes on its own, not because of our pages.
-const isNoise = (url) => /\/favicon\.ico(\?|$)/.test(url || '');
-
-function jisr(args, input) {
-  try {
-    return execFileSync(BIN, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
-  } catch (e) {
-    throw new Error(`jisr ${args.join(' ')} failed (status ${e.status}, signal ${e.signal}, ${e.code || ''}):\n` +
-      `${e.stdout || ''}\n${e.stderr || ''}`);
-  }
-}
-
 describe('sign-in and user administration in the browser', () => {
   let browser;
 
   before(async () => {
     assert.ok(BASE, 'set JISR_BASE_URL to the base URL of a running Jisr server');
     assert.ok(BIN && DB_URL, 'set JISR_BIN and JISR_DB_URL (the server\'s database)');
-    jisr(['user', 'add', '--db', DB_URL, '--username', ADMIN, '--role', 'admin', '--scope', 'national',
-      '--display-name', ADMIN_NAME, '--lang', 'fr', '--password-stdin'], `${PASSWORD}\n`);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: LAUNCH_ARGS,
-    });
+    addUser({ username: ADMIN, role: 'admin', scope: 'national', displayName: ADMIN_NAME, lang: 'fr', password: PASSWORD });
+    browser = await launchBrowser();
   });
 
   after(async () => {
@@ -408,16 +382,7 @@ describe('sign-in and user administration in the browser', () => {
         await gotoIn(page, locale.slice(0, 2), p);
         assert.equal(path(page), p, 'on the page to check');
         if (locale === 'ar-MA') assert.equal(await htmlAttr(page, 'dir'), 'rtl');
-        await page.addScriptTag({ path: AXE_PATH });
-        const violations = await page.evaluate(async () => {
-          const result = await window.axe.run(document, { resultTypes: ['violations'] });
-          return result.violations.map((v) => ({
-            id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-          }));
-        });
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        assert.deepEqual(serious, [], `${locale} ${p}: ${JSON.stringify(serious, null, 2)}`);
+        await assertAccessible(page, `${locale} ${p}`);
       });
     }
   });

@@ -6,48 +6,29 @@
 //   JISR_BASE_URL=... JISR_BIN=... JISR_DB_URL=... node --test tests/e2e/casework.test.mjs
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { BASE, BIN, DB_URL, catalog as catalogOf, daysFromNow, newSuffix, arabicLetters } from '../lib/env.mjs';
+import { addUser, cliToken } from '../lib/cli.mjs';
+import { api as callApi } from '../lib/http.mjs';
+import { dbExec, sqlString, storedTimeDaysAgo } from '../lib/db.mjs';
+import { createPerson } from '../lib/people.mjs';
+import { assertAccessible, launchBrowser, signIn } from '../lib/browser.mjs';
 
-const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const BIN = process.env.JISR_BIN || '';
-const DB_URL = process.env.JISR_DB_URL || '';
-const catalog = (lang) => ({
-  ...JSON.parse(readFileSync(new URL(`../../web/locales/${lang}.json`, import.meta.url), 'utf8')),
-  ...JSON.parse(readFileSync(new URL(`../../web/locales/casework/${lang}.json`, import.meta.url), 'utf8')),
-});
+const catalog = (lang) => catalogOf(lang, 'casework');
 const FR = catalog('fr');
 const AR = catalog('ar');
 const PASSWORD = 'a-long-password-123';
-const SUFFIX = randomBytes(4).toString('hex');
-const AR_LETTERS = 'بتثجحخدذرزسشصضطظ';
-const AR_TAG = [...SUFFIX].map((c) => AR_LETTERS[parseInt(c, 16)]).join('');
+const SUFFIX = newSuffix();
+const AR_TAG = arabicLetters(SUFFIX);
 const CHILD_AR = { first: 'سلمى', last: `العلوي${AR_TAG}` };
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-function jisr(args, input) {
-  return execFileSync(BIN, [...args, '--db', DB_URL, '--log-level', 'warn'],
-    { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 }).trim();
-}
-const user = (name, role, scope, org) => {
-  const username = `e2e-case-${name}-${SUFFIX}`;
-  const args = ['user', 'add', '--username', username, '--role', role, '--scope', scope,
-    '--display-name', `Travailleuse ${name}`, '--lang', 'fr', '--password-stdin'];
-  if (org) args.push('--org', org);
-  jisr(args, `${PASSWORD}\n`);
-  return username;
-};
+const user = (name, role, scope, org) => addUser({
+  username: `e2e-case-${name}-${SUFFIX}`, role, scope, org, displayName: `Travailleuse ${name}`, lang: 'fr', password: PASSWORD });
 async function api(method, path, token, body) {
-  const res = await fetch(BASE + path, {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json().catch(() => null) };
+  const r = await callApi(method, path, token, body);
+  return { status: r.status, json: r.json };
 }
-const today = () => new Date().toISOString().slice(0, 10);
-const daysAgo = (n) => new Date(Date.now() - n * 86400_000).toISOString().slice(0, 10);
+const today = () => daysFromNow(0);
+const daysAgo = (n) => daysFromNow(-n);
 
 describe("a social worker's day", () => {
   let browser;
@@ -56,7 +37,7 @@ describe("a social worker's day", () => {
   before(async () => {
     assert.ok(BASE && BIN && DB_URL, 'JISR_BASE_URL, JISR_BIN and JISR_DB_URL must be set');
     const admin = user('admin', 'admin', 'national');
-    const adminToken = jisr(['token', 'create', '--user', admin]);
+    const adminToken = cliToken(admin);
     for (const [key, kind, extra] of [['A', 'association', {}], ['B', 'association', {}],
       ['EPS', 'eps', { category: 'children', capacity: { female: 10, male: 10 } }]]) {
       const r = await api('POST', '/api/v1/organizations', adminToken,
@@ -65,15 +46,16 @@ describe("a social worker's day", () => {
       S.org[key] = r.json;
     }
     S.worker = user('a', 'social_worker', 'province:MA-CAS', S.org.A.id);
-    S.workerToken = jisr(['token', 'create', '--user', S.worker]);
+    S.workerToken = cliToken(S.worker);
     S.receiver = user('b', 'social_worker', 'province:MA-CAS', S.org.B.id);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: LAUNCH_ARGS });
+    S.receiverToken = cliToken(S.receiver);
+    browser = await launchBrowser();
   });
 
   after(async () => { if (browser) await browser.close(); });
 
-  async function signedIn(username) {
-    const context = await browser.newContext();
+  async function signedIn(username, options = {}) {
+    const context = await browser.newContext(options);
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const errors = [];
@@ -81,11 +63,7 @@ describe("a social worker's day", () => {
     // style refused by the Content-Security-Policy, or a script error.
     page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${BASE}/login`);
-    const form = page.locator('[data-testid=login-form]');
-    await form.locator('input[name=username]').fill(username);
-    await form.locator('input[name=password]').fill(PASSWORD);
-    await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+    await signIn(page, username, PASSWORD);
     return { context, page, errors };
   }
   const submit = async (page, form) => Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').first().click()]);
@@ -163,6 +141,21 @@ describe("a social worker's day", () => {
     await page.locator('[data-testid=service-form] [name=quantity]').fill('3');
     await submit(page, page.locator('[data-testid=service-form]'));
     assert.equal(await page.locator('[data-testid=service]').count(), 1);
+    // 5b. Correct it: a delivered service dated in the future is refused (the form stays open
+    // with what was typed); then the quantity and a comment are saved.
+    const serviceId = await page.locator('[data-testid=service]').getAttribute('data-id');
+    await page.locator('[data-testid=service-edit] summary').click();
+    const ef = page.locator('[data-testid=service-edit-form]');
+    await ef.locator('[name=date]').fill(daysFromNow(3));
+    await ef.locator('[name=quantity]').fill('4');
+    await submit(page, ef);
+    assert.equal(await page.locator(`#svc-${serviceId}-date-error`).textContent(), FR['service.validation.delivered_in_future']);
+    assert.equal(await page.locator('[data-testid=service-edit-form] [name=quantity]').inputValue(), '4');
+    await page.locator('[data-testid=service-edit-form] [name=date]').fill(today());
+    await page.locator('[data-testid=service-edit-form] [name=comment]').fill('Repas du soir');
+    await submit(page, page.locator('[data-testid=service-edit-form]'));
+    const edited = (await api('GET', `${caseUrl.replace('/cases/', '/api/v1/cases/')}/services`, S.workerToken)).json.items[0];
+    assert.deepEqual([edited.quantity, edited.comment, edited.version, edited.status], [4, 'Repas du soir', 2, 'delivered']);
 
     // 6. Refer to organization B: refused without consent, the typed reason is kept.
     const rf = page.locator('[data-testid=referral-form]');
@@ -212,6 +205,14 @@ describe("a social worker's day", () => {
     const after = await api('GET', `/api/v1/admissions?person=${personId}`, S.workerToken);
     assert.equal(after.json.items[0].discharge_reason, 'return_to_family');
 
+    // 9b. The person's file lists the service under its services tab, with a link to the case.
+    await page.locator('[data-testid=person-sections] a[href="#person-services"]').click();
+    const svcRow = page.locator('[data-testid=person-service-row]');
+    assert.equal(await svcRow.count(), 1);
+    assert.equal(await svcRow.getAttribute('data-status'), 'delivered');
+    assert.match(await svcRow.textContent(), new RegExp(`Restauration[\\s\\S]*Jour A ${SUFFIX}[\\s\\S]*4`));
+    assert.equal(await svcRow.locator('[data-testid=person-service-case]').getAttribute('href'), `${caseUrl}#services`);
+
     // 10. The caseload shows the case and the overdue action.
     await page.goto(`${BASE}/caseload`);
     const row = page.locator('[data-testid=case-row]', { hasText: `Alaoui${SUFFIX}` });
@@ -226,5 +227,77 @@ describe("a social worker's day", () => {
     assert.equal((await page.locator('[data-testid=case-status]').textContent()).trim(), AR['case.status.services']);
     assert.deepEqual(errors, [], 'no script error, nothing refused by the CSP');
     await context.close();
+  });
+
+  test('the caseload shows a referral unanswered after 7 days, and not after 6', async () => {
+    const p = await createPerson(S.workerToken, `alertzz${[...SUFFIX].map((c) => 'abcdefghijklmnop'[parseInt(c, 16)]).join('')}`);
+    const c = await api('POST', '/api/v1/cases', S.workerToken, { person_id: p.id, module: 'child_protection' });
+    assert.equal(c.status, 201);
+    const ref = await api('POST', '/api/v1/referrals', S.workerToken, { case_id: c.json.id, to_org: S.org.B.id, reason: 'Bilan', consent: true });
+    assert.equal(ref.status, 201);
+    const alert = (page) => page.locator(`[data-testid=alert][data-kind=referral_unanswered]:has(a[href$="referral-${ref.json.id}"])`);
+    dbExec(`UPDATE referrals SET created_at = ${sqlString(storedTimeDaysAgo(6))} WHERE id = ${sqlString(ref.json.id)}`);
+    const { context, page, errors } = await signedIn(S.receiver);
+    await page.goto(`${BASE}/caseload`);
+    assert.equal(await alert(page).count(), 0, 'not after 6 days');
+    dbExec(`UPDATE referrals SET created_at = ${sqlString(storedTimeDaysAgo(8))} WHERE id = ${sqlString(ref.json.id)}`);
+    await page.reload();
+    assert.equal(await alert(page).count(), 1, 'after 8 days');
+    assert.match(await alert(page).textContent(), new RegExp(`Salma${'alertzz'}`));
+    assert.equal(await alert(page).locator('.badge').textContent(), FR['alert.kind.referral_unanswered']);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('accessibility (axe-core) of the casework pages in French and Arabic', async () => {
+    // Records for every page: a person with a case (service, plan action, note), a current
+    // admission to discharge, a pending referral in the other organization's queue.
+    const tagOf = (n) => `axe${n}${[...SUFFIX].map((ch) => 'abcdefghijklmnop'[parseInt(ch, 16)]).join('')}`;
+    const p = await createPerson(S.workerToken, tagOf('a'), { birth_date: '2012-01-02' });
+    const other = await createPerson(S.workerToken, tagOf('b'));
+    const c = (await api('POST', '/api/v1/cases', S.workerToken, { person_id: p.id, module: 'child_protection' })).json;
+    for (const to of ['assessment', 'plan', 'services']) {
+      assert.equal((await api('POST', `/api/v1/cases/${c.id}/transition`, S.workerToken, { to })).status, 200);
+    }
+    assert.equal((await api('POST', `/api/v1/cases/${c.id}/services`, S.workerToken, { type: 'meals', date: today() })).status, 201);
+    assert.equal((await api('POST', `/api/v1/cases/${c.id}/plan`, S.workerToken, { kind: 'action', title: 'Visite', due_on: daysAgo(1) })).status, 201);
+    assert.equal((await api('POST', `/api/v1/cases/${c.id}/notes`, S.workerToken, { body: 'Note' })).status, 201);
+    assert.equal((await api('POST', '/api/v1/referrals', S.workerToken, { case_id: c.id, to_org: S.org.B.id, reason: 'Axe', consent: true })).status, 201);
+    const adm = await api('POST', '/api/v1/admissions', S.workerToken,
+      { person_id: p.id, institution_id: S.org.EPS.id, admitted_on: daysAgo(3), reason: 'emergency' });
+    assert.equal(adm.status, 201, JSON.stringify(adm.json));
+    const tabs = ['person-identity', 'person-relations', 'person-cases', 'person-services', 'person-admissions', 'person-referrals', 'person-history'];
+    const pages = [
+      [S.worker, '/caseload'],
+      [S.worker, `/cases/${c.id}`],
+      ...tabs.map((t) => [S.worker, `/people/${p.id}#${t}`]),
+      [S.worker, '/referrals'],
+      [S.receiver, '/referrals'],
+      [S.worker, `/people/${other.id}/cases/new`],
+      [S.worker, `/people/${other.id}/admissions/new`],
+      [S.worker, `/admissions/${adm.json.id}/discharge`],
+    ];
+    for (const lang of ['fr', 'ar']) {
+      for (const who of [S.worker, S.receiver]) {
+        // addScriptTag injects axe as an inline script, which the CSP rightly refuses: this
+        // test alone bypasses the CSP. Reduced motion: axe must not sample a button halfway
+        // through its colour transition (the clicked tab).
+        const { context, page } = await signedIn(who,
+          { bypassCSP: true, reducedMotion: 'reduce', locale: lang === 'ar' ? 'ar-MA' : 'fr-FR' });
+        for (const [user, path] of pages.filter(([u]) => u === who)) {
+          await page.goto(`${BASE}/lang/${lang}?next=${encodeURIComponent(path.split('#')[0])}`);
+          assert.equal(new URL(page.url()).pathname, path.split('#')[0].split('?')[0], `${user} ${path}`);
+          if (path.includes('#')) {
+            const id = path.split('#')[1];
+            await page.locator(`[data-testid=person-sections] a[href="#${id}"]`).click();
+            assert.ok(await page.locator(`#${id}`).isVisible(), `${path}: the tab's section is shown`);
+          }
+          assert.equal(await page.locator('html').getAttribute('lang'), lang);
+          assert.equal(await page.locator('html').getAttribute('dir'), lang === 'ar' ? 'rtl' : 'ltr');
+          await assertAccessible(page, `${lang} ${path}`);
+        }
+        await context.close();
+      }
+    }
   });
 });

@@ -3,17 +3,14 @@
 // it through the filters, opens its page; axe-core finds no serious violation.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { assertAccessible, launchBrowser, signIn } from '../lib/browser.mjs';
+import { addUser } from '../lib/cli.mjs';
 
 const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
 const BIN = process.env.JISR_BIN || '';
 const DB_URL = process.env.JISR_DB_URL || '';
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const catalog = (lang) => ({
   ...JSON.parse(readFileSync(new URL(`../../web/locales/${lang}.json`, import.meta.url), 'utf8')),
   ...JSON.parse(readFileSync(new URL(`../../web/locales/org/${lang}.json`, import.meta.url), 'utf8')),
@@ -24,20 +21,13 @@ const PASSWORD = 'a-long-password-123';
 const SUFFIX = randomBytes(4).toString('hex');
 const COORD = `e2e-coord-${SUFFIX}`;
 const NAME_AR = `دار الأمل ${SUFFIX}`;
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
-function jisr(args, input) {
-  return execFileSync(BIN, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
-}
 
 describe('institutions registry in the browser', () => {
   let browser;
   before(async () => {
     assert.ok(BASE && BIN && DB_URL, 'set JISR_BASE_URL, JISR_BIN and JISR_DB_URL');
-    jisr(['user', 'add', '--db', DB_URL, '--username', COORD, '--role', 'provincial_coordinator',
-      '--scope', 'province:MA-CAS', '--display-name', 'منسق إقليمي', '--lang', 'ar', '--password-stdin'], `${PASSWORD}\n`);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: LAUNCH_ARGS });
+    addUser({ username: COORD, role: 'provincial_coordinator', scope: 'province:MA-CAS', displayName: 'منسق إقليمي', lang: 'ar', password: PASSWORD });
+    browser = await launchBrowser();
   });
   after(async () => { if (browser) await browser.close(); });
 
@@ -50,13 +40,7 @@ describe('institutions registry in the browser', () => {
       await context.close();
     }
   }
-  async function login(page) {
-    await page.goto(`${BASE}/login`);
-    const form = page.locator('[data-testid=login-form]');
-    await form.locator('input[name=username]').fill(COORD);
-    await form.locator('input[name=password]').fill(PASSWORD);
-    await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
-  }
+  const login = (page) => signIn(page, COORD, PASSWORD);
   const submit = (page, locator) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
 
   test('import page: choose a CSV file, check it, see every row error in Arabic; nothing written', async () => {
@@ -141,13 +125,7 @@ describe('institutions registry in the browser', () => {
       await withPage({ locale: 'ar-MA', bypassCSP: true }, async (page) => {
         await login(page);
         await page.goto(`${BASE}${p}`);
-        await page.addScriptTag({ path: AXE_PATH });
-        const violations = await page.evaluate(async () => {
-          const result = await window.axe.run(document, { resultTypes: ['violations'] });
-          return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-        });
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        assert.deepEqual(serious, [], `${p}: ${JSON.stringify(serious, null, 2)}`);
+        await assertAccessible(page, `${p}`);
       });
     }
   });

@@ -10,17 +10,14 @@
 // created with `jisr user add` on the server's database.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { assertAccessible, isNoise, launchBrowser, signIn } from '../lib/browser.mjs';
+import { addUser } from '../lib/cli.mjs';
 
 const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
 const BIN = process.env.JISR_BIN || '';
 const DB_URL = process.env.JISR_DB_URL || '';
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const catalog = (lang, module) => JSON.parse(readFileSync(
   new URL(`../../web/locales/${module ? `${module}/` : ''}${lang}.json`, import.meta.url), 'utf8'));
 const AR = { ...catalog('ar'), ...catalog('ar', 'person') };
@@ -43,24 +40,6 @@ const AR_NAME = `${CHILD.first_name_ar} ${CHILD.last_name_ar}`;
 const LAT_NAME = `${CHILD.first_name_lat} ${CHILD.last_name_lat}`;
 const FILE_NUMBER = /^JSR-\d{4}-\d{7}$/;
 
-const LAUNCH_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-// Requests the browser makes on its own, not because of our pages.
-const isNoise = (url) => /\/favicon\.ico(\?|$)/.test(url || '');
-
-function jisr(args, input) {
-  try {
-    return execFileSync(BIN, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
-  } catch (e) {
-    throw new Error(`jisr ${args.join(' ')} failed (status ${e.status}, signal ${e.signal}, ${e.code || ''}):\n` +
-      `${e.stdout || ''}\n${e.stderr || ''}`);
-  }
-}
-
 describe('people pages in the browser (provincial coordinator, Arabic)', () => {
   let browser;
   const files = []; // {id, fileNumber} of the two files registered
@@ -68,14 +47,9 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
   before(async () => {
     assert.ok(BASE, 'set JISR_BASE_URL to the base URL of a running Jisr server');
     assert.ok(BIN && DB_URL, 'set JISR_BIN and JISR_DB_URL (the server\'s database)');
-    jisr(['user', 'add', '--db', DB_URL, '--username', COORDINATOR, '--role', 'provincial_coordinator',
-      '--scope', 'province:MA-CAS', '--display-name', 'نزهة الإدريسي', '--lang', 'ar', '--password-stdin'],
-    `${PASSWORD}\n`);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: LAUNCH_ARGS,
-    });
+    addUser({ username: COORDINATOR, role: 'provincial_coordinator', scope: 'province:MA-CAS',
+      displayName: 'نزهة الإدريسي', lang: 'ar', password: PASSWORD });
+    browser = await launchBrowser();
   });
 
   after(async () => {
@@ -99,14 +73,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
   const label = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?\\s*$`);
 
   async function login(page) {
-    await page.goto(`${BASE}/login`);
-    const form = page.locator('[data-testid=login-form]');
-    await form.locator('input[name=username]').fill(COORDINATOR);
-    await form.locator('input[name=password]').fill(PASSWORD);
-    await Promise.all([
-      page.waitForNavigation({ waitUntil: 'load' }),
-      form.locator('button[type=submit]').click(),
-    ]);
+    await signIn(page, COORDINATOR, PASSWORD);
     assert.equal(new URL(page.url()).pathname, '/', 'signed in');
   }
 
@@ -432,16 +399,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
           assert.equal(new URL(page.url()).pathname, p.split('?')[0]);
         }
         assert.equal(await htmlAttr(page, 'lang'), lang);
-        await page.addScriptTag({ path: AXE_PATH });
-        const violations = await page.evaluate(async () => {
-          const result = await window.axe.run(document, { resultTypes: ['violations'] });
-          return result.violations.map((v) => ({
-            id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-          }));
-        });
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        assert.deepEqual(serious, [], `${locale} ${p}: ${JSON.stringify(serious, null, 2)}`);
+        await assertAccessible(page, `${locale} ${p}`);
       });
     }
   });

@@ -7,12 +7,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { assertAccessible, isNoise, launchBrowser } from '../lib/browser.mjs';
 
 const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const catalog = (lang) =>
   JSON.parse(readFileSync(new URL(`../../web/locales/${lang}.json`, import.meta.url), 'utf8'));
 const AR = catalog('ar');
@@ -23,25 +20,12 @@ const csvRows = readFileSync(new URL('../../data/territories.csv', import.meta.u
 const REGION_COUNT = new Set(csvRows.map((l) => l.split(',')[0])).size;
 const PROVINCE_COUNT = csvRows.length;
 
-const LAUNCH_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-// Requests the browser makes on its own, not because of our pages.
-const isNoise = (url) => /\/favicon\.ico(\?|$)/.test(url || '');
-
 describe('territories page in the browser', () => {
   let browser;
 
   before(async () => {
     assert.ok(BASE, 'set JISR_BASE_URL to the base URL of a running Jisr server');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: LAUNCH_ARGS,
-    });
+    browser = await launchBrowser();
   });
 
   after(async () => {
@@ -194,16 +178,7 @@ describe('territories page in the browser', () => {
     for (const [locale, path] of pages) {
       await withPage({ locale, bypassCSP: true }, async (page) => {
         await page.goto(`${BASE}${path}`);
-        await page.addScriptTag({ path: AXE_PATH });
-        const violations = await page.evaluate(async () => {
-          const result = await window.axe.run(document, { resultTypes: ['violations'] });
-          return result.violations.map((v) => ({
-            id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-          }));
-        });
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        assert.deepEqual(serious, [], `${locale} ${path}: ${JSON.stringify(serious, null, 2)}`);
+        await assertAccessible(page, `${locale} ${path}`);
       });
     }
   });

@@ -78,7 +78,8 @@ std::string clean(const std::string& text) {
 
 std::string name_text(const PersonRecord& r) {
   std::string out;
-  for (const std::string* f : {&r.first_name_lat, &r.last_name_lat, &r.first_name_ar, &r.last_name_ar}) {
+  for (const std::string* f :
+       {&r.first_name_lat, &r.last_name_lat, &r.first_name_ar, &r.last_name_ar}) {
     if (f->empty()) continue;
     if (!out.empty()) out += ' ';
     out += clean(*f);
@@ -112,15 +113,15 @@ double pct(std::vector<double> v, double p) {
 }
 
 void report(const Result& r) {
-  std::printf(
-      "%-22s queries %5zu  wall p50 %8.0f us p95 %8.0f us p99 %8.0f us", r.engine.c_str(),
-      r.queries, pct(r.wall, 0.5), pct(r.wall, 0.95), pct(r.wall, 0.99));
+  std::printf("%-22s queries %5zu  wall p50 %8.0f us p95 %8.0f us p99 %8.0f us", r.engine.c_str(),
+              r.queries, pct(r.wall, 0.5), pct(r.wall, 0.95), pct(r.wall, 0.99));
   if (!r.cpu.empty())
     std::printf("  cpu p50 %6.0f us p95 %6.0f us", pct(r.cpu, 0.5), pct(r.cpu, 0.95));
-  std::printf("  recall@10 %.3f  cross-script recall@10 %.3f (%zu queries)  load %.1f s\n",
-              static_cast<double>(r.found) / static_cast<double>(std::max<std::size_t>(r.queries, 1)),
-              static_cast<double>(r.cross_found) / static_cast<double>(std::max<std::size_t>(r.cross, 1)),
-              r.cross, r.load_s);
+  std::printf(
+      "  recall@10 %.3f  cross-script recall@10 %.3f (%zu queries)  load %.1f s\n",
+      static_cast<double>(r.found) / static_cast<double>(std::max<std::size_t>(r.queries, 1)),
+      static_cast<double>(r.cross_found) / static_cast<double>(std::max<std::size_t>(r.cross, 1)),
+      r.cross, r.load_s);
   std::fflush(stdout);
 }
 
@@ -166,7 +167,8 @@ int main(int argc, char** argv) {
   options.seed = 5;
   options.duplicated_share = 0.5;
   const SyntheticSet set = generate_synthetic(options);
-  std::printf("records %zu (persons %zu, seed 5, duplicated share 0.5)\n", set.records.size(), people);
+  std::printf("records %zu (persons %zu, seed 5, duplicated share 0.5)\n", set.records.size(),
+              people);
 
   // Queries: one record of a duplicated person asks for another record of that person.
   std::map<std::uint32_t, std::vector<std::size_t>> records_of;
@@ -246,7 +248,8 @@ int main(int argc, char** argv) {
       std::vector<db::Value> params;
       for (std::size_t i = start; i < std::min(set.records.size(), start + kBatch); ++i) {
         if (!params.empty()) sql += ", ";
-        sql += "($" + std::to_string(params.size() + 1) + ", $" + std::to_string(params.size() + 2) + ")";
+        sql += "($" + std::to_string(params.size() + 1) + ", $" +
+               std::to_string(params.size() + 2) + ")";
         params.emplace_back(static_cast<std::int64_t>(i));
         params.emplace_back(name_text(set.records[i]));
       }
@@ -273,8 +276,9 @@ int main(int argc, char** argv) {
       std::vector<std::size_t> found;
       if (!match.empty()) {
         for (const auto& row :
-             lease->query("SELECT id FROM names WHERE names MATCH $1 ORDER BY rank LIMIT 10",
-                          {db::Value(match)})
+             lease
+                 ->query("SELECT id FROM names WHERE names MATCH $1 ORDER BY rank LIMIT 10",
+                         {db::Value(match)})
                  .rows)
           found.push_back(static_cast<std::size_t>(db::as_int(row[0]).value_or(-1)));
       }
@@ -300,9 +304,10 @@ int main(int argc, char** argv) {
     for (const Query& q : queries) {
       const double w = wall_us();
       std::vector<std::size_t> found;
-      for (const auto& row : lease->query("SELECT id FROM names WHERE name % $1 ORDER BY "
-                                          "similarity(name, $1) DESC, id LIMIT 10",
-                                          {db::Value(q.text)})
+      for (const auto& row : lease
+                                 ->query("SELECT id FROM names WHERE name % $1 ORDER BY "
+                                         "similarity(name, $1) DESC, id LIMIT 10",
+                                         {db::Value(q.text)})
                                  .rows)
         found.push_back(static_cast<std::size_t>(db::as_int(row[0]).value_or(-1)));
       r.wall.push_back(wall_us() - w);

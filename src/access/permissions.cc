@@ -52,6 +52,8 @@ constexpr std::array kActions = {
     ActionInfo{Action::kIndicatorRead, "indicator.read", "See indicators and dashboards"},
     ActionInfo{Action::kInspectionManage, "inspection.manage",
                "Record inspections and corrective actions"},
+    ActionInfo{Action::kPersonDedupReview, "person.dedup_review",
+               "Review likely duplicate people (pairs where both are in scope) and dismiss pairs"},
 };
 
 // Rows: actions; columns: roles in the order of kRoles.
@@ -79,6 +81,7 @@ constexpr std::array kTable = {
     Row{Action::kExport, {Y, Y, Y, Y, Y, N, N, Y, Y}},
     Row{Action::kIndicatorRead, {Y, Y, Y, Y, Y, N, N, Y, Y}},
     Row{Action::kInspectionManage, {N, N, N, N, N, N, N, Y, N}},
+    Row{Action::kPersonDedupReview, {N, Y, Y, Y, N, N, N, N, N}},
 };
 static_assert(kTable.size() == kActions.size(), "every action has a row");
 

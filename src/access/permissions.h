@@ -42,6 +42,7 @@ enum class Action {
   kExport,
   kIndicatorRead,
   kInspectionManage,
+  kPersonDedupReview,  // work the review queue of likely duplicate people
 };
 
 const std::vector<Role>& all_roles();

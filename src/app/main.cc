@@ -14,6 +14,7 @@
 #include "app/migrations.h"
 #include "app/web_app.h"
 #include "audit/audit.h"
+#include "dedupreview/review_service.h"
 #include "match/dedup.h"
 #include "platform/db/database.h"
 #include "platform/db/migrate.h"
@@ -164,15 +165,21 @@ int main(int argc, char** argv) {
   bool permissions_as_json = false;
   permissions_cmd->add_flag("--json", permissions_as_json, "Print it as JSON instead");
 
-  std::string dedup_input, dedup_output, dedup_truth;
+  std::string dedup_input, dedup_output, dedup_truth, dedup_db;
   auto* dedup_cmd = cli.add_subcommand(
-      "dedup", "Find likely duplicate people in a CSV file (columns of shared/data/dedup-dev)");
-  dedup_cmd->add_option("--input", dedup_input, "records.csv")
-      ->required()
-      ->check(CLI::ExistingFile);
-  dedup_cmd
-      ->add_option("--output", dedup_output, "pairs.csv to write (record_id_a, record_id_b, score)")
-      ->required();
+      "dedup",
+      "Find likely duplicate people in a CSV file (columns of shared/data/dedup-dev), or in the "
+      "registry with --db (pairs go to the review queue)");
+  auto* dedup_input_opt =
+      dedup_cmd->add_option("--input", dedup_input, "records.csv")->check(CLI::ExistingFile);
+  auto* dedup_output_opt = dedup_cmd->add_option(
+      "--output", dedup_output, "pairs.csv to write (record_id_a, record_id_b, score)");
+  auto* dedup_db_opt = dedup_cmd->add_option(
+      "--db", dedup_db,
+      "Database URL: deduplicate the people table into the review queue (duplicate_reviews)");
+  dedup_input_opt->needs(dedup_output_opt)->excludes(dedup_db_opt);
+  add_common(dedup_cmd, common, /*with_db=*/false);
+  dedup_output_opt->needs(dedup_input_opt);
   dedup_cmd
       ->add_option("--truth", dedup_truth,
                    "truth.csv (record_id, entity_id): print pairwise precision, recall, F1")
@@ -201,7 +208,16 @@ int main(int argc, char** argv) {
                                         : access::permissions_markdown());
       return 0;
     }
+    if (dedup_cmd->parsed() && !dedup_db.empty()) {
+      common.db_url = dedup_db;
+      auto db = open_and_migrate(common);
+      return dedupreview::dedup_db_main(*db, std::cout, std::cerr);
+    }
     if (dedup_cmd->parsed()) {
+      if (dedup_input.empty()) {
+        std::cerr << "jisr dedup: give --input and --output, or --db\n";
+        return 2;
+      }
       return match::dedup_main(
           dedup_input, dedup_output,
           dedup_truth.empty() ? std::nullopt : std::optional<std::string>(dedup_truth), std::cout,

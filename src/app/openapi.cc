@@ -6,6 +6,7 @@
 #include "access/access_http.h"
 #include "audit/audit_http.h"
 #include "casework/casework_http.h"
+#include "dedupreview/review_http.h"
 #include "org/org_http.h"
 #include "person/person_http.h"
 #include "territory/territory_http.h"
@@ -71,6 +72,7 @@ nlohmann::json build() {
   org::describe_api(paths, schemas);
   person::describe_api(paths, schemas);
   casework::describe_api(paths, schemas);
+  dedupreview::describe_api(paths, schemas);
 
   doc["paths"] = std::move(paths);
   doc["components"] = {

@@ -11,6 +11,7 @@
 #include "audit/audit_http.h"
 #include "casework/casework_http.h"
 #include "casework/person_view.h"
+#include "dedupreview/review_http.h"
 #include "org/org_http.h"
 #include "person/person_http.h"
 #include "platform/error.h"
@@ -166,6 +167,7 @@ void WebApp::register_routes() {
         add_casework_sections(r, id, file);
       }});
   casework::register_routes(router_, ctx);
+  dedupreview::register_routes(router_, ctx);
 
   // Last, so that it describes every route registered above.
   router_.add(Method::kGet, "/api/v1/openapi.json",

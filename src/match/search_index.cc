@@ -2,8 +2,15 @@
 #include "match/search_index.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
 
 #include "match/name_form.h"
 #include "match/text_distance.h"
@@ -42,6 +49,12 @@ void add_skeletons(const NameForm& form, std::vector<std::string>& out) {
   }
 }
 
+std::vector<std::string> field_skeletons(const std::string& field) {
+  std::vector<std::string> skeletons;
+  if (!field.empty()) add_skeletons(analyze_name(field), skeletons);
+  return skeletons;
+}
+
 std::vector<std::string> record_skeletons(const PersonRecord& record) {
   std::vector<std::string> skeletons;
   for (const std::string* field : {&record.first_name_ar, &record.first_name_lat,
@@ -77,12 +90,24 @@ std::vector<std::string> script_runs(std::string_view query) {
   return runs;
 }
 
+// Per-thread memo of query word -> similar dictionary words, for one index and one
+// dictionary size.
+struct ExpansionMemo {
+  std::uint64_t index_serial = 0;
+  std::size_t dictionary_size = 0;
+  std::unordered_map<std::string, std::vector<std::pair<double, std::uint32_t>>> similar;
+};
+
+std::atomic<std::uint64_t> next_serial{1};
+
 struct Scratch {
   std::vector<float> total, best;
   std::vector<std::uint32_t> touched, touched_word;
 };
 
 }  // namespace
+
+SearchIndex::SearchIndex() : serial_(next_serial.fetch_add(1)) {}
 
 std::uint32_t SearchIndex::intern(const std::string& skeleton) {
   auto [it, inserted] = token_ids_.emplace(skeleton, static_cast<std::uint32_t>(tokens_.size()));
@@ -95,20 +120,109 @@ std::uint32_t SearchIndex::intern(const std::string& skeleton) {
 }
 
 void SearchIndex::add_locked(std::uint64_t id, const PersonRecord& record) {
+  std::vector<std::uint32_t> tokens;
+  for (const std::string& skeleton : record_skeletons(record)) tokens.push_back(intern(skeleton));
   remove_locked(id);
+  add_tokens_locked(id, tokens);
+}
+
+void SearchIndex::add_tokens_locked(std::uint64_t id, const std::vector<std::uint32_t>& tokens) {
   const auto slot = static_cast<std::uint32_t>(slot_ids_.size());
-  const std::vector<std::string> skeletons = record_skeletons(record);
   slot_ids_.push_back(id);
   slot_token_start_.push_back(static_cast<std::uint32_t>(token_arena_.size()));
-  slot_token_count_.push_back(static_cast<std::uint8_t>(skeletons.size()));
+  slot_token_count_.push_back(static_cast<std::uint8_t>(tokens.size()));
   slot_alive_.push_back(true);
-  for (const std::string& skeleton : skeletons) {
-    const std::uint32_t token = intern(skeleton);
+  for (const std::uint32_t token : tokens) {
     token_arena_.push_back(token);
-    postings_[token].push_back(slot);
+    // Posting lists stay in id order: appending is the rule (ids arrive in order at
+    // start-up and new people get larger ids); an id out of order is inserted in place.
+    std::vector<std::uint32_t>& list = postings_[token];
+    if (list.empty() || slot_ids_[list.back()] <= id) {
+      list.push_back(slot);
+    } else {
+      auto at =
+          std::lower_bound(list.begin(), list.end(), id,
+                           [this](std::uint32_t s, std::uint64_t v) { return slot_ids_[s] < v; });
+      list.insert(at, slot);
+    }
   }
   slot_of_id_[id] = slot;
   ++alive_;
+}
+
+void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
+                          const std::vector<PersonRecord>& records, unsigned threads) {
+  if (ids.size() != records.size())
+    throw std::invalid_argument("SearchIndex::add_all: ids and records differ in size");
+  // Distinct spellings: a registry holds a few thousand to a few hundred thousand, each
+  // shared by many people, so each is analysed once.
+  std::unordered_map<std::string_view, std::uint32_t> name_of;
+  std::vector<std::string_view> names;
+  std::vector<std::array<std::uint32_t, 4>> person_names(records.size());
+  constexpr std::uint32_t kNoName = 0xFFFFFFFFu;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const PersonRecord& r = records[i];
+    const std::array<const std::string*, 4> fields = {&r.first_name_ar, &r.first_name_lat,
+                                                      &r.last_name_ar, &r.last_name_lat};
+    for (std::size_t f = 0; f < 4; ++f) {
+      if (fields[f]->empty()) {
+        person_names[i][f] = kNoName;
+        continue;
+      }
+      auto [it, inserted] = name_of.emplace(*fields[f], static_cast<std::uint32_t>(names.size()));
+      if (inserted) names.push_back(*fields[f]);
+      person_names[i][f] = it->second;
+    }
+  }
+  std::vector<std::vector<std::string>> analysed(names.size());
+  const unsigned workers = std::max(1u, std::min<unsigned>(threads, 64));
+  {
+    std::vector<std::thread> pool;
+    for (unsigned w = 1; w < workers; ++w) {
+      pool.emplace_back([&, w] {
+        for (std::size_t n = w; n < names.size(); n += workers)
+          analysed[n] = field_skeletons(std::string(names[n]));
+      });
+    }
+    for (std::size_t n = 0; n < names.size(); n += workers)
+      analysed[n] = field_skeletons(std::string(names[n]));
+    for (std::thread& t : pool) t.join();
+  }
+  std::vector<std::size_t> order(records.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+
+  std::unique_lock lock(mutex_);
+  std::vector<std::vector<std::uint32_t>> name_tokens(names.size());
+  for (std::size_t n = 0; n < names.size(); ++n) {
+    for (const std::string& skeleton : analysed[n]) name_tokens[n].push_back(intern(skeleton));
+  }
+  // One pass to size every posting list, one to fill them.
+  std::vector<std::vector<std::uint32_t>> person_tokens(records.size());
+  std::vector<std::uint32_t> counts(tokens_.size(), 0);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    std::vector<std::uint32_t>& tokens = person_tokens[i];
+    for (const std::uint32_t n : person_names[i]) {
+      if (n != kNoName) tokens.insert(tokens.end(), name_tokens[n].begin(), name_tokens[n].end());
+    }
+    std::sort(tokens.begin(), tokens.end());
+    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+    if (tokens.size() > kMaxTokens) tokens.resize(kMaxTokens);
+    for (const std::uint32_t t : tokens) ++counts[t];
+  }
+  for (std::size_t t = 0; t < counts.size(); ++t)
+    postings_[t].reserve(postings_[t].size() + counts[t]);
+  slot_ids_.reserve(slot_ids_.size() + records.size());
+  slot_token_start_.reserve(slot_token_start_.size() + records.size());
+  slot_token_count_.reserve(slot_token_count_.size() + records.size());
+  slot_alive_.reserve(slot_alive_.size() + records.size());
+  slot_of_id_.reserve(slot_of_id_.size() + records.size());
+  for (const std::size_t i : order) {
+    remove_locked(ids[i]);
+    add_tokens_locked(ids[i], person_tokens[i]);
+    std::vector<std::uint32_t>().swap(person_tokens[i]);
+  }
 }
 
 bool SearchIndex::remove_locked(std::uint64_t id) {
@@ -190,24 +304,38 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t k
     Expanded e;
     std::vector<std::pair<double, std::uint32_t>>& similar = e.similar;
     // Dictionary words like this one: exact first, then bigram neighbours by similarity.
-    if (auto exact = token_ids_.find(word); exact != token_ids_.end())
-      similar.push_back({1.0, exact->second});
-    std::unordered_map<std::uint32_t, int> shared;
-    const std::vector<std::uint16_t> grams = bigrams(word);
-    for (std::uint16_t gram : grams) {
-      auto list = bigram_tokens_.find(gram);
-      if (list == bigram_tokens_.end()) continue;
-      for (std::uint32_t token : list->second) ++shared[token];
+    // The list depends on the dictionary alone, so it is memoised per thread until the
+    // dictionary grows (names repeat across queries: "mohamed" is asked all day).
+    thread_local ExpansionMemo memo;
+    if (memo.index_serial != serial_ || memo.dictionary_size != tokens_.size() ||
+        memo.similar.size() > 50000) {
+      memo.similar.clear();
+      memo.index_serial = serial_;
+      memo.dictionary_size = tokens_.size();
     }
-    const int needed = std::max(1, static_cast<int>(grams.size()) - 3);
-    for (const auto& [token, count] : shared) {
-      if (count < needed || tokens_[token] == word) continue;
-      const double similarity = edit_similarity(word, tokens_[token]);
-      if (similarity >= kFuzzyFloor) similar.push_back({similarity, token});
+    if (auto cached = memo.similar.find(word); cached != memo.similar.end()) {
+      similar = cached->second;
+    } else {
+      if (auto exact = token_ids_.find(word); exact != token_ids_.end())
+        similar.push_back({1.0, exact->second});
+      std::unordered_map<std::uint32_t, int> shared;
+      const std::vector<std::uint16_t> grams = bigrams(word);
+      for (std::uint16_t gram : grams) {
+        auto list = bigram_tokens_.find(gram);
+        if (list == bigram_tokens_.end()) continue;
+        for (std::uint32_t token : list->second) ++shared[token];
+      }
+      const int needed = std::max(1, static_cast<int>(grams.size()) - 3);
+      for (const auto& [token, count] : shared) {
+        if (count < needed || tokens_[token] == word) continue;
+        const double similarity = edit_similarity(word, tokens_[token]);
+        if (similarity >= kFuzzyFloor) similar.push_back({similarity, token});
+      }
+      std::sort(similar.begin(), similar.end(), [](const auto& x, const auto& y) {
+        return x.first != y.first ? x.first > y.first : x.second < y.second;
+      });
+      memo.similar.emplace(word, similar);
     }
-    std::sort(similar.begin(), similar.end(), [](const auto& x, const auto& y) {
-      return x.first != y.first ? x.first > y.first : x.second < y.second;
-    });
     if (similar.size() > kMaxFuzzy) similar.resize(kMaxFuzzy);
     // When the word itself is a common known name, a look-alike only counts if it is
     // much rarer (a typo of it in the data: "mhmmd"), not another common name ("hmd",
@@ -242,6 +370,178 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t k
   // of walking tens of thousands of postings.
   std::sort(expanded.begin(), expanded.end(),
             [](const Expanded& x, const Expanded& y) { return x.postings < y.postings; });
+  // Fast path (unless a test asks for the exhaustive one): walk the people holding the rarest word
+  // in id order, scoring each one fully by probing its few name tokens; stop once k of them reach
+  // the best score the query allows. Posting lists are in id order and ties go to the smaller id,
+  // so nobody further on could rank higher.
+  if (!exhaustive_for_testing_) {
+    struct Probe {
+      std::vector<std::pair<std::uint32_t, float>> lookup;  // (token, similarity), by token
+      float weight = 0, best = 0;
+    };
+    std::vector<Probe> probes;
+    float bound_total = 0.0f;
+    for (const Expanded& e : expanded) {
+      Probe probe;
+      probe.weight = static_cast<float>(e.weight);
+      for (const auto& [similarity, token] : e.similar) {
+        probe.lookup.push_back({token, static_cast<float>(similarity)});
+        probe.best = std::max(probe.best, static_cast<float>(similarity));
+      }
+      std::sort(probe.lookup.begin(), probe.lookup.end());
+      bound_total += probe.weight * probe.best;
+      probes.push_back(std::move(probe));
+    }
+    std::vector<std::uint32_t> bonus_tokens;
+    for (const std::string& word : bonus_words) {
+      if (auto exact = token_ids_.find(word); exact != token_ids_.end())
+        bonus_tokens.push_back(exact->second);
+    }
+    const auto bonus = 0.05f * static_cast<float>(weight_sum);
+    for (std::size_t b = 0; b < bonus_tokens.size(); ++b) bound_total += bonus;
+    // Bonus words nobody reaching the bound lacks are dropped from it one by one (see below).
+    std::vector<bool> bonus_open(bonus_tokens.size(), true);
+    const auto score_of = [&](std::uint32_t slot) {
+      const std::uint32_t start = slot_token_start_[slot];
+      const std::uint32_t end = start + slot_token_count_[slot];
+      float total = 0.0f;
+      for (const Probe& probe : probes) {
+        float best = 0.0f;
+        for (std::uint32_t t = start; t < end; ++t) {
+          auto it = std::lower_bound(probe.lookup.begin(), probe.lookup.end(),
+                                     std::make_pair(token_arena_[t], 0.0f));
+          if (it != probe.lookup.end() && it->first == token_arena_[t])
+            best = std::max(best, it->second);
+        }
+        total += probe.weight * best;
+      }
+      if (total != 0.0f) {
+        for (const std::uint32_t token : bonus_tokens) {
+          for (std::uint32_t t = start; t < end; ++t) {
+            if (token_arena_[t] == token) {
+              total += bonus;
+              break;
+            }
+          }
+        }
+      }
+      const double extra = std::max(0.0, static_cast<double>(slot_token_count_[slot]) -
+                                             2.0 * static_cast<double>(words.size()));
+      return static_cast<double>(total) / weight_sum - 0.01 * extra;
+    };
+    struct Cursor {
+      const std::vector<std::uint32_t>* list;
+      std::size_t at;
+    };
+    const auto later = [this](const Cursor& x, const Cursor& y) {
+      return slot_ids_[(*x.list)[x.at]] > slot_ids_[(*y.list)[y.at]];
+    };
+    const auto better = [](const SearchHit& x, const SearchHit& y) {
+      return x.score != y.score ? x.score > y.score : x.id < y.id;
+    };
+    std::vector<SearchHit> scored;    // every person scored so far, exactly
+    std::vector<std::uint32_t> seen;  // their slots (flagged in scratch.best)
+    std::optional<std::vector<SearchHit>> answer;
+    // Each pass walks one driver completely (unless it stops early): afterwards everyone
+    // holding the driver's words is scored, so the bound for the unseen falls.
+    std::vector<float> open_best;  // per query word: best similarity not yet walked
+    for (const Probe& probe : probes) open_best.push_back(probe.best);
+    constexpr int kMaxPasses = 8;
+    for (int pass = 0; pass < kMaxPasses && !answer; ++pass) {
+      const double bound = static_cast<double>(bound_total) / weight_sum;
+      // The driver: the smallest set of posting lists that every unseen person reaching
+      // `bound` appears in — the best dictionary words not yet walked of one query word,
+      // or one glued bonus word still open. `drop` is what a person outside it loses.
+      std::vector<std::uint32_t> driver_tokens;
+      float drop = 0.0f;
+      std::size_t driver_bonus = bonus_tokens.size(), driver_word = probes.size();
+      std::size_t driver_cost = static_cast<std::size_t>(-1);
+      float driver_next = 0.0f;
+      for (std::size_t w = 0; w < probes.size(); ++w) {
+        if (open_best[w] <= 0.0f) continue;
+        std::vector<std::uint32_t> tokens;
+        std::size_t cost = 0;
+        float next = 0.0f;
+        for (const auto& [token, similarity] : probes[w].lookup) {
+          if (similarity == open_best[w]) {
+            tokens.push_back(token);
+            cost += postings_[token].size();
+          } else if (similarity < open_best[w]) {
+            next = std::max(next, similarity);
+          }
+        }
+        if (cost < driver_cost) {
+          driver_cost = cost;
+          driver_tokens = std::move(tokens);
+          drop = probes[w].weight * (open_best[w] - next);
+          driver_word = w;
+          driver_next = next;
+        }
+      }
+      for (std::size_t b = 0; b < bonus_tokens.size(); ++b) {
+        if (bonus_open[b] && postings_[bonus_tokens[b]].size() < driver_cost) {
+          driver_cost = postings_[bonus_tokens[b]].size();
+          driver_tokens = {bonus_tokens[b]};
+          drop = bonus;
+          driver_bonus = b;
+          driver_word = probes.size();
+        }
+      }
+      // People scored in earlier passes above this pass's bound already outrank anyone
+      // still unseen.
+      std::size_t full = 0;
+      for (const SearchHit& hit : scored) full += hit.score > bound + 1e-6 ? 1 : 0;
+      std::vector<Cursor> cursors;
+      for (const std::uint32_t token : driver_tokens) {
+        if (!postings_[token].empty()) cursors.push_back({&postings_[token], 0});
+      }
+      std::make_heap(cursors.begin(), cursors.end(), later);
+      while (!cursors.empty() && full < k) {
+        std::pop_heap(cursors.begin(), cursors.end(), later);
+        Cursor& cursor = cursors.back();
+        const std::uint32_t slot = (*cursor.list)[cursor.at];
+        if (++cursor.at == cursor.list->size()) {
+          cursors.pop_back();
+        } else {
+          std::push_heap(cursors.begin(), cursors.end(), later);
+        }
+        if (scratch.best[slot] != 0.0f || !slot_alive_[slot]) continue;
+        scratch.best[slot] = 1.0f;
+        seen.push_back(slot);
+        const std::uint64_t id = slot_ids_[slot];
+        if (accept && !accept(id)) continue;
+        const double score = score_of(slot);
+        if (score <= 0.0) continue;
+        scored.push_back({id, score});
+        if (score >= bound - 1e-6) ++full;
+      }
+      const std::size_t keep = std::min(k, scored.size());
+      std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep),
+                        scored.end(), better);
+      const double rest_bound = static_cast<double>(bound_total - drop) / weight_sum;
+      if (full >= k || rest_bound <= 1e-9 ||
+          (keep == k && scored[keep - 1].score > rest_bound + 1e-6)) {
+        answer = std::vector<SearchHit>(scored.begin(),
+                                        scored.begin() + static_cast<std::ptrdiff_t>(keep));
+      } else if (driver_bonus < bonus_tokens.size()) {
+        // Everyone holding this bonus word is scored; nobody unseen can earn it.
+        bonus_open[driver_bonus] = false;
+        bound_total -= bonus;
+      } else if (driver_word < probes.size()) {
+        // Everyone holding these words is scored; the unseen hold worse ones at best.
+        bound_total -= drop;
+        open_best[driver_word] = driver_next;
+      } else {
+        break;
+      }
+    }
+    for (const std::uint32_t slot : seen) scratch.best[slot] = 0.0f;
+    if (answer) {
+      for (SearchHit& hit : *answer) hit.score = std::clamp(hit.score, 0.0, 1.0);
+      return *answer;
+    }
+  }
+  // Slow path: score every candidate, word by word.
   const std::size_t enough = std::max<std::size_t>(64, 20 * k);
   for (const Expanded& e : expanded) {
     const auto weight = static_cast<float>(e.weight);

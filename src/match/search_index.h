@@ -9,19 +9,25 @@
 // dictionary (not over people), so a misspelt word costs a scan of similar skeletons,
 // not of people. Removal leaves tombstones that queries skip.
 //
+// Posting lists are kept in id order, so a query walks the people holding its rarest word
+// in id order and stops as soon as k of them reach the best score the query allows (ties
+// go to the smaller id, so nobody further on could rank higher); only when fewer than k
+// people reach it does the query score every candidate (see docs/matching.md §4).
+//
 // Thread safety: any number of concurrent search() calls, and one writer at a time
-// (add/update/remove take the lock exclusively).
+// (add/update/remove take the lock exclusively). The lock prefers writers
+// (writer_priority_mutex.h): a writer waits only for the searches already running.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "match/person_record.h"
+#include "match/writer_priority_mutex.h"
 
 namespace jisr::match {
 
@@ -32,13 +38,20 @@ struct SearchHit {
 
 class SearchIndex {
  public:
-  SearchIndex() = default;
+  SearchIndex();
   SearchIndex(const SearchIndex&) = delete;
   SearchIndex& operator=(const SearchIndex&) = delete;
 
   // Indexes the names of `record` (given and family names, both scripts) under `id`.
   // An id already present is replaced, as update() does.
   void add(std::uint64_t id, const PersonRecord& record);
+
+  // Indexes many people at once (server start-up): the same result as add() for each
+  // (ids[i], records[i]), much faster — each distinct name spelling is analysed once, on
+  // `threads` threads, and people are laid out in id order. Requires ids.size() ==
+  // records.size(); throws std::invalid_argument otherwise.
+  void add_all(const std::vector<std::uint64_t>& ids, const std::vector<PersonRecord>& records,
+               unsigned threads = 1);
 
   // Replaces the indexed names of `id` (adds it when absent).
   void update(std::uint64_t id, const PersonRecord& record);
@@ -58,16 +71,21 @@ class SearchIndex {
   // Approximate heap bytes held by the index.
   std::size_t memory_bytes() const;
 
+  // Tests only: when set, search() skips the early-terminating walk and scores every
+  // candidate, so tests can check that both give the same answer.
+  void set_exhaustive_for_testing(bool exhaustive) { exhaustive_for_testing_ = exhaustive; }
+
  private:
   std::uint32_t intern(const std::string& skeleton);  // requires the writer lock
   void add_locked(std::uint64_t id, const PersonRecord& record);
+  void add_tokens_locked(std::uint64_t id, const std::vector<std::uint32_t>& tokens);
   bool remove_locked(std::uint64_t id);
 
-  mutable std::shared_mutex mutex_;
+  mutable WriterPriorityMutex mutex_;
   // Dictionary.
   std::unordered_map<std::string, std::uint32_t> token_ids_;
   std::vector<std::string> tokens_;
-  std::vector<std::vector<std::uint32_t>> postings_;  // token -> person slots
+  std::vector<std::vector<std::uint32_t>> postings_;  // token -> person slots, in id order
   std::unordered_map<std::uint16_t, std::vector<std::uint32_t>> bigram_tokens_;  // bigram -> tokens
   // People.
   std::vector<std::uint64_t> slot_ids_;
@@ -77,6 +95,8 @@ class SearchIndex {
   std::vector<std::uint32_t> token_arena_;
   std::unordered_map<std::uint64_t, std::uint32_t> slot_of_id_;
   std::size_t alive_ = 0;
+  bool exhaustive_for_testing_ = false;
+  std::uint64_t serial_;  // tells per-thread memos which index they belong to
 };
 
 }  // namespace jisr::match

@@ -389,6 +389,60 @@ before(async () => {
   }
 });
 
+// Duplicate reviews: pairs filed by `jisr dedup --db`. In scope: pairs of two people of
+// MA-CAS; out of scope: a pair of two people of MA-RAB. Dismissing changes a pair for good,
+// so each dismissal in scope takes a fresh pair from a pool.
+const dr = { out: null, pool: [], inList: null };
+const drTarget = { in: { id: 'in-pool' }, out: { id: 'out' } };
+const drTargets = () => [drTarget.in, drTarget.out];
+ROUTES.push(
+  { key: 'GET /api/v1/duplicate-reviews', action: 'person.dedup_review', list: true,
+    targets: () => [dr.inList, dr.out],
+    call: (tok) => api('GET', '/api/v1/duplicate-reviews?limit=500', tok),
+    listed: (json) => json.items.map((r) => r.id) },
+  { key: 'POST /api/v1/duplicate-reviews/{id}/dismiss', action: 'person.dedup_review', targets: drTargets,
+    call: (tok, t) => api('POST', `/api/v1/duplicate-reviews/${t === drTarget.in ? dr.pool.shift().id : dr.out.id}/dismiss`, tok) },
+  { key: 'PAGE GET /duplicate-reviews', action: 'person.dedup_review', list: true, page: true,
+    targets: () => [dr.inList, dr.out],
+    call: (tok) => api('GET', '/duplicate-reviews?limit=500', tok),
+    listed: (_json, res) => [dr.inList, dr.out].filter((r) => res.text.includes(`data-id="${r.id}"`)).map((r) => r.id) },
+);
+
+before(async () => {
+  const make = async (code, index) => {
+    const username = `mx-dr-${code}-${index}-${suffix}`;
+    cli(['user', 'add', '--username', username, '--role', 'provincial_coordinator', '--scope', `province:${code}`, '--password-stdin'], PASSWORD + '\n');
+    const token = cli(['token', 'create', '--user', username]);
+    const family = `Mxdup${suffix}${'bcdfghjklmnp'[index]}`;
+    const ids = [];
+    for (const first of ['Youssef', 'Youssouf']) {
+      const r = await api('POST', '/api/v1/people', token, {
+        first_name_lat: first, last_name_lat: family, sex: 'M', province: code,
+        birth_date: `2010-0${1 + (index % 9)}-1${index % 10}`, confirm_new: true });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+      ids.push(r.json.id);
+    }
+    return ids.sort().join();
+  };
+  const inPairs = [];
+  for (let i = 0; i < 11; i++) inPairs.push(await make(IN_SCOPE, i));
+  const outPair = await make(OUT_OF_SCOPE, 11);
+  cli(['dedup']);
+  const sup = `mx-dr-sup-${suffix}`;
+  cli(['user', 'add', '--username', sup, '--role', 'national_supervisor', '--scope', 'national', '--password-stdin'], PASSWORD + '\n');
+  const r = await api('GET', '/api/v1/duplicate-reviews?limit=500', cli(['token', 'create', '--user', sup]));
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const key = (x) => [x.person_a.id, x.person_b.id].sort().join();
+  for (const pair of inPairs) {
+    const found = r.json.items.find((x) => key(x) === pair);
+    assert.ok(found, `pair ${pair} filed by jisr dedup --db`);
+    dr.pool.push(found);
+  }
+  dr.inList = dr.pool.shift();  // never dismissed: the lists must show it
+  dr.out = r.json.items.find((x) => key(x) === outPair);
+  assert.ok(dr.out, 'out-of-scope pair filed');
+});
+
 test('every protected API route of the OpenAPI document is in the matrix', async () => {
   const doc = await (await fetch(`${BASE}/api/v1/openapi.json`)).json();
   const covered = new Set(ROUTES.map((r) => r.key));

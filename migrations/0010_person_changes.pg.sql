@@ -20,3 +20,6 @@ CREATE TABLE person_merges (
 );
 CREATE INDEX person_merges_person ON person_merges(person_id, merged_at);
 CREATE INDEX person_merges_into ON person_merges(into_id, merged_at);
+
+-- The duplicate warning looks up people born the same day.
+CREATE INDEX people_birth_date ON people(birth_date);

@@ -390,7 +390,7 @@ std::vector<Person> PersonService::list(const access::Principal& by, const Perso
     // A file number or a CIN: equality (case and spaces ignored).
     params.emplace_back(*exact_lookup(*filter.q));
     const auto n = "$" + std::to_string(params.size());
-    sql += " AND (UPPER(p.file_number) = " + n + " OR p.cin = " + n + ")";
+    sql += " AND (p.file_number = " + n + " OR p.cin = " + n + ")";
   } else if (filter.q && !trim(*filter.q).empty()) {
     // Substring search over both scripts, the file number and the CIN. The cross-script
     // fuzzy index of the matching module replaces this for ranked search.
@@ -484,19 +484,24 @@ std::vector<Person> PersonService::ranked(const access::Principal& by, const Per
                                           const std::optional<std::string>& after_id, int limit) {
   const std::string q = trim(*filter.q);
   auto hits = search_->search(by, q, kSearchDepth, filter.province);
-  std::vector<std::string> ids;
-  for (const auto& h : hits) ids.push_back(h.id);
   std::string extra;
   std::vector<db::Value> params;
   if (filter.target_group && !filter.target_group->empty()) {
     params.emplace_back("%," + *filter.target_group + ",%");
     extra = " AND (',' || p.target_groups || ',') LIKE $1";
   }
+  auto lease = db_.acquire();
+  // People are loaded a chunk of hits at a time, as far as the page needs.
   std::map<std::string, Person> found;
-  {
-    auto lease = db_.acquire();
-    found = load_visible(*lease, by, ids, extra, params);
-  }
+  std::size_t loaded = 0;
+  auto load_up_to = [&](std::size_t index) {
+    if (index < loaded) return;
+    const std::size_t end = std::min(hits.size(), std::max(index + 1, loaded + 64));
+    std::vector<std::string> ids;
+    for (std::size_t i = loaded; i < end; ++i) ids.push_back(hits[i].id);
+    found.merge(load_visible(*lease, by, ids, extra, params));
+    loaded = end;
+  };
   // A list is not a guess: a hit stays when every query word is part of the person's names
   // as typed (partial names), or when it scores at least kListFloor and 0.8 of the best
   // (typos, other script, other spelling).
@@ -527,7 +532,9 @@ std::vector<Person> PersonService::ranked(const access::Principal& by, const Per
   const double best = hits.empty() || has_digit ? 2.0 : hits.front().score;
   std::vector<Person> out;
   bool started = !after_id;
-  for (const auto& h : hits) {
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    const auto& h = hits[i];
+    load_up_to(i);
     auto it = found.find(h.id);
     if (it == found.end()) continue;
     const bool strong = h.score >= kListFloor && h.score >= 0.8 * best;
@@ -560,12 +567,26 @@ std::vector<DuplicateCandidate> PersonService::fuzzy_duplicates(db::Connection& 
       ids.push_back(db::text_or(row[0], ""));
     }
   }
+  // The same exact birth date (indexed): catches a duplicate whose names are so common that
+  // it would not make the index's top list (thousands of "Mohamed Alaoui").
+  if (p.birth_date && p.birth_date->size() == 10) {
+    std::vector<db::Value> params = {db::Value(*p.birth_date)};
+    const auto where = scope_condition(by, "p", params);
+    for (const auto& row : conn.query("SELECT p.id FROM people p WHERE p.birth_date = $1 AND "
+                                      "p.status = 'active' AND " +
+                                          where + " LIMIT 500",
+                                      params)
+                               .rows) {
+      auto id = db::text_or(row[0], "");
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+    }
+  }
   std::string query;
   for (const auto* name :
        {&p.first_name_lat, &p.last_name_lat, &p.first_name_ar, &p.last_name_ar}) {
     if (*name) query += (query.empty() ? "" : " ") + **name;
   }
-  for (const auto& hit : search_->search(by, query, 20)) {
+  for (const auto& hit : search_->search(by, query, 50)) {
     if (std::find(ids.begin(), ids.end(), hit.id) == ids.end()) ids.push_back(hit.id);
   }
   const auto mine = match::prepare(match_record(p));

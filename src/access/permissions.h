@@ -34,6 +34,8 @@ enum class Action {
   kInstitutionWrite,  // EPS: identity, capacity, staff, authorization
   kPersonRead,
   kPersonWrite,
+  kPersonMerge,    // merge two files of the same person
+  kPersonUnmerge,  // undo a merge
   kCaseRead,
   kCaseWrite,
   kConfidentialNoteRead,

@@ -14,6 +14,7 @@
 #include "dedupreview/review_http.h"
 #include "org/org_http.h"
 #include "person/person_http.h"
+#include "person/person_search.h"
 #include "platform/error.h"
 #include "platform/log/log.h"
 #include "platform/web/api.h"
@@ -100,6 +101,14 @@ WebApp::WebApp(const WebOptions& options, db::Database& db)
           catalogs_.get(r.lang, "role." + layout["user"]["role"].get<std::string>());
     }
   });
+  people_search_ = std::make_unique<person::PersonSearch>(db);
+  {
+    const auto loaded = people_search_->load();
+    log::info("people_index_loaded",
+              {{"people", static_cast<std::int64_t>(loaded.people)},
+               {"seconds", loaded.seconds},
+               {"memory_bytes", static_cast<std::int64_t>(loaded.memory_bytes)}});
+  }
   register_routes();
   metrics_.add_collector([&db](std::string& out) {
     const auto s = db.stats();
@@ -162,10 +171,10 @@ void WebApp::register_routes() {
   access_->register_routes(router_, ctx);
   audit::register_routes(router_, ctx);
   org::register_routes(router_, ctx);
-  person::register_routes(
-      router_, ctx, {[this](const http::Request& r, const std::string& id, nlohmann::json& file) {
-        add_casework_sections(r, id, file);
-      }});
+  person::register_routes(router_, ctx,
+                          {[this](const http::Request& r, const std::string& id,
+                                  nlohmann::json& file) { add_casework_sections(r, id, file); }},
+                          people_search_.get());
   casework::register_routes(router_, ctx);
   dedupreview::register_routes(router_, ctx);
 

@@ -21,6 +21,10 @@
 #include "platform/web/page.h"
 #include "platform/web/views.h"
 
+namespace jisr::person {
+class PersonSearch;
+}
+
 namespace jisr::app {
 
 struct WebOptions {
@@ -59,6 +63,7 @@ class WebApp {
   std::unique_ptr<web::AssetStore> assets_;
   std::unique_ptr<web::PageRenderer> pages_;
   std::unique_ptr<access::AccessModule> access_;
+  std::unique_ptr<person::PersonSearch> people_search_;  // the fuzzy people index
   http::Router router_;
   http::Metrics metrics_;
 };

@@ -198,7 +198,11 @@ http::Response render_form(const web::ModuleContext& ctx, const http::Request& r
   nlohmann::json errs = nlohmann::json::object();
   for (const auto& [k, v] : errors) errs[k] = ctx.catalogs.get(lang, v);
   nlohmann::json dups = nlohmann::json::array();
-  for (const auto& d : duplicates) dups.push_back(summary(ctx, *lease, lang, d.person));
+  for (const auto& d : duplicates) {
+    auto s = summary(ctx, *lease, lang, d.person);
+    s["score"] = std::to_string(static_cast<int>(d.score * 100 + 0.5)) + " %";
+    dups.push_back(std::move(s));
+  }
   nlohmann::json data = {
       {"is_new", is_new},
       {"action", action},
@@ -223,12 +227,58 @@ http::Response render_form(const web::ModuleContext& ctx, const http::Request& r
                           "people", data);
 }
 
+// The undo page of a merged record, for administrators (who do not read files: it shows
+// the two file numbers and what moved, not the person).
+http::Response render_unmerge(const web::ModuleContext& ctx, PersonService& service,
+                              const http::Request& r, const std::string& error_key) {
+  const auto& p = access::require(r, Action::kPersonUnmerge);
+  const auto* principal = access::principal_of(r);
+  auto lease = ctx.db.acquire();
+  auto person = find_visible(*lease, p, r.param("id"));
+  if (!person) throw NotFound();
+  nlohmann::json data = {{"id", person->id},
+                         {"file_number", person->file_number},
+                         {"csrf", principal ? principal->csrf_token : ""},
+                         {"undone", r.query("undone").has_value()}};
+  if (!error_key.empty()) data["error"] = ctx.catalogs.get(r.lang, error_key);
+  if (auto m = service.last_merge(p, person->id)) {
+    auto into = find(*lease, m->into_id);
+    nlohmann::json merge = {{"into_file_number", into ? into->file_number : m->into_id},
+                            {"merged_at", timeutil::display_utc(m->merged_at)},
+                            {"action", "/people/" + person->id + "/unmerge"}};
+    for (const char* k : {"cases", "admissions", "referrals"}) {
+      merge[std::string("n_") + k] = m->moved.value(k, nlohmann::json::array()).size();
+    }
+    data["merge"] = merge;
+  }
+  return ctx.pages.render(r, 200, "person/unmerge", "person.page.unmerge", "people", data);
+}
+
+// The "merge into..." page: step 1 asks for the survivor's file number, step 2 shows both
+// files side by side for confirmation.
+http::Response render_merge(const web::ModuleContext& ctx, const http::Request& r, int status,
+                            const Person& person, const std::optional<Person>& into,
+                            const std::string& entered, const std::string& error_key) {
+  const auto* principal = access::principal_of(r);
+  auto lease = ctx.db.acquire();
+  nlohmann::json data = {{"person", summary(ctx, *lease, r.lang, person)},
+                         {"action", "/people/" + person.id + "/merge"},
+                         {"csrf", principal ? principal->csrf_token : ""},
+                         {"entered", entered}};
+  if (!error_key.empty()) data["error"] = ctx.catalogs.get(r.lang, error_key);
+  if (into) {
+    data["into"] = summary(ctx, *lease, r.lang, *into);
+    data["confirming"] = true;
+  }
+  return ctx.pages.render(r, status, "person/merge", "person.page.merge", "people", data);
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, const web::ModuleContext& ctx,
-                     std::vector<FileSection> sections) {
+                     std::vector<FileSection> sections, PersonSearch* search) {
   using http::Method;
-  auto service = std::make_shared<PersonService>(ctx.db);
+  auto service = std::make_shared<PersonService>(ctx.db, search);
 
   // ---- API ----------------------------------------------------------------------------------
   router.add(Method::kPost, "/api/v1/people", [service, ctx](http::Request& r) {
@@ -282,8 +332,33 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
 
   router.add(Method::kGet, "/api/v1/people/{id}", [service](http::Request& r) {
     const auto& p = access::require(r, Action::kPersonRead);
+    const auto person = service->open_file(p, access::actor_of(r), r.param("id"));
+    if (person.status == "merged" && person.merged_into) {
+      // A merged file answers 307 to its survivor (clients that follow redirects land
+      // there); the body is the merged record itself, with `merged_into`. Temporary, not
+      // permanent: an administrator may undo the merge.
+      auto resp = web::json_response(307, to_json(person));
+      resp.set_header("Location", "/api/v1/people/" + *person.merged_into);
+      return resp;
+    }
+    return web::json_response(200, to_json(person));
+  });
+
+  router.add(Method::kPost, "/api/v1/people/{id}/merge", [service](http::Request& r) {
+    const auto& p = access::require(r, Action::kPersonMerge);
+    const auto body = web::parse_json_body(r);
+    auto into = body.find("into");
+    if (into == body.end() || !into->is_string()) {
+      throw Invalid("into", into == body.end() ? "validation.required" : "validation.invalid_type");
+    }
+    return web::json_response(200, to_json(service->merge(p, access::actor_of(r), r.param("id"),
+                                                          into->get<std::string>())));
+  });
+
+  router.add(Method::kPost, "/api/v1/people/{id}/unmerge", [service](http::Request& r) {
+    const auto& p = access::require(r, Action::kPersonUnmerge);
     return web::json_response(200,
-                              to_json(service->open_file(p, access::actor_of(r), r.param("id"))));
+                              to_json(service->unmerge(p, access::actor_of(r), r.param("id"))));
   });
 
   router.add(Method::kPatch, "/api/v1/people/{id}", [service](http::Request& r) {
@@ -384,8 +459,25 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
   });
 
   router.add(Method::kGet, "/people/{id}", [service, ctx, sections](http::Request& r) {
+    const auto* who = access::principal_of(r);
+    if (who && !who->can(Action::kPersonRead) && who->can(Action::kPersonUnmerge)) {
+      // An administrator opening a merged record (or one just unmerged) gets the undo page,
+      // not the file; any other record stays forbidden.
+      std::optional<Person> target;
+      {
+        auto lease = ctx.db.acquire();
+        target = find_visible(*lease, *who, r.param("id"));
+      }
+      if (target && (target->status == "merged" || r.query("undone"))) {
+        return render_unmerge(ctx, *service, r, {});
+      }
+    }
     const auto& p = access::require(r, Action::kPersonRead);
     const Person person = service->open_file(p, access::actor_of(r), r.param("id"));
+    if (person.status == "merged" && person.merged_into) {
+      return http::Response::redirect("/people/" + *person.merged_into +
+                                      "?merged_from=" + http::percent_encode(person.id));
+    }
     // relations() and the sections borrow their own connections: they run while this handler
     // holds none, or requests holding one and waiting for a second would drain the pool.
     const auto related = service->relations(p, person.id);
@@ -393,6 +485,13 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
     {
       auto lease = ctx.db.acquire();
       file = summary(ctx, *lease, r.lang, person);
+      if (auto from = r.query("merged_from")) {
+        auto merged = find_visible(*lease, p, *from);
+        if (merged && merged->merged_into == person.id) file["merged_from"] = merged->file_number;
+      }
+      if (p.can(Action::kPersonMerge) && person.status != "merged") {
+        file["merge_href"] = "/people/" + person.id + "/merge";
+      }
       file["nationality"] = person.nationality;
       file["birth_certificate_number"] = person.birth_certificate_number.value_or("");
       file["rnp_rsu_id"] = person.rnp_rsu_id.value_or("");
@@ -427,6 +526,57 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
     if (p.can(Action::kPersonWrite)) file["edit_href"] = "/people/" + person.id + "/edit";
     for (const auto& section : sections) section(r, person.id, file);
     return ctx.pages.render(r, 200, "person/file", "person.page.file", "people", file);
+  });
+
+  router.add(Method::kGet, "/people/{id}/merge", [service, ctx](http::Request& r) {
+    const auto& p = access::require(r, Action::kPersonMerge);
+    const Person person = service->open_file(p, access::actor_of(r), r.param("id"));
+    if (person.status == "merged") throw NotFound();
+    return render_merge(ctx, r, 200, person, std::nullopt, "", "");
+  });
+
+  router.add(Method::kPost, "/people/{id}/merge", [service, ctx](http::Request& r) {
+    const auto& p = access::require(r, Action::kPersonMerge);
+    web::Form form(r);
+    std::optional<Person> person;
+    {
+      auto lease = ctx.db.acquire();
+      person = find_visible(*lease, p, r.param("id"));
+    }
+    if (!person || person->status == "merged") throw NotFound();
+    const auto entered = form.get("into_file_number");
+    if (form.get("confirm") != "1") {
+      auto into = service->find_by_file_number(p, entered);
+      if (!into || into->status == "merged") {
+        return render_merge(ctx, r, 422, *person, std::nullopt, entered,
+                            "person.merge.error.unknown_file");
+      }
+      if (into->id == person->id) {
+        return render_merge(ctx, r, 409, *person, std::nullopt, entered, "person.merge.error.self");
+      }
+      return render_merge(ctx, r, 200, *person, into, entered, "");
+    }
+    try {
+      auto survivor = service->merge(p, access::actor_of(r), person->id, form.get("into"));
+      return http::Response::redirect("/people/" + survivor.id +
+                                      "?merged_from=" + http::percent_encode(person->id));
+    } catch (const Conflict& e) {
+      return render_merge(ctx, r, 409, *person, std::nullopt, entered, e.message_key());
+    } catch (const Invalid&) {
+      return render_merge(ctx, r, 422, *person, std::nullopt, entered,
+                          "person.merge.error.unknown_file");
+    }
+  });
+
+  router.add(Method::kPost, "/people/{id}/unmerge", [service, ctx](http::Request& r) {
+    const auto& p = access::require(r, Action::kPersonUnmerge);
+    web::Form form(r);
+    try {
+      service->unmerge(p, access::actor_of(r), r.param("id"));
+    } catch (const Conflict& e) {
+      return render_unmerge(ctx, *service, r, e.message_key());
+    }
+    return http::Response::redirect("/people/" + r.param("id") + "?undone=1");
   });
 
   router.add(Method::kGet, "/people/{id}/edit", [ctx](http::Request& r) {
@@ -517,7 +667,8 @@ void describe_api(nlohmann::json& paths, nlohmann::json& schemas) {
         {"422", err("Invalid fields")}}}};
   paths["/api/v1/people"]["get"] = {
       {"summary",
-       "People in the caller's scope; ?q= searches names (both scripts), file number, CIN"},
+       "People in the caller's scope. ?q= is a ranked fuzzy name search (any script, typos, "
+       "partial names; best first) unless it is a file number or a CIN (exact)"},
       {"operationId", "listPeople"},
       {"parameters",
        {{{"name", "q"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
@@ -539,6 +690,36 @@ void describe_api(nlohmann::json& paths, nlohmann::json& schemas) {
                                             {{"200", {{"description", "Updated"}}},
                                              {"409", err("Stale version")},
                                              {"422", err("Invalid fields")}}}};
+  paths["/api/v1/people/{id}/merge"]["post"] = {
+      {"summary",
+       "Merge this person into `into` (person.merge): cases, admissions, referrals, relations "
+       "and organizations' access move to the survivor, missing identifiers are copied; the "
+       "merged file then answers GET with 307 to the survivor"},
+      {"operationId", "mergePerson"},
+      {"parameters", {id_param}},
+      {"requestBody",
+       {{"required", true},
+        {"content",
+         {{"application/json",
+           {{"schema",
+             {{"type", "object"},
+              {"required", {"into"}},
+              {"properties", {{"into", {{"type", "string"}}}}}}}}}}}}},
+      {"responses",
+       {{"200", {{"description", "The survivor"}}},
+        {"404", err("Not found or out of scope")},
+        {"409", err("merge_self, already_merged or both_admitted")},
+        {"422", err("Unknown survivor")}}}};
+  paths["/api/v1/people/{id}/unmerge"]["post"] = {
+      {"summary", "Undo the last merge of this person (person.unmerge): restores what moved"},
+      {"operationId", "unmergePerson"},
+      {"parameters", {id_param}},
+      {"responses",
+       {{"200", {{"description", "The restored person"}}},
+        {"404", err("Not found or out of scope")},
+        {"409", err("not_merged or survivor_merged")}}}};
+  paths["/api/v1/people/{id}"]["get"]["responses"]["307"] = {
+      {"description", "Merged: Location is the survivor; the body is the merged record"}};
   paths["/api/v1/people/{id}/relations"]["post"] = {
       {"summary", "Relate two people (parent, child, sibling, guardian, ward, kafil, makfoul)"},
       {"operationId", "addRelation"},

@@ -15,8 +15,11 @@ namespace jisr::person {
 using FileSection =
     std::function<void(const http::Request&, const std::string& person_id, nlohmann::json& file)>;
 
+class PersonSearch;
+
+// `search`, when given, serves ?q= and the duplicate warning (it must outlive the router).
 void register_routes(http::Router& router, const web::ModuleContext& ctx,
-                     std::vector<FileSection> sections = {});
+                     std::vector<FileSection> sections = {}, PersonSearch* search = nullptr);
 void describe_api(nlohmann::json& paths, nlohmann::json& schemas);
 
 }  // namespace jisr::person

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "match/similarity.h"
 #include "platform/util/ids.h"
 #include "platform/util/time.h"
 
@@ -105,6 +106,46 @@ nlohmann::json audited_fields(const Person& p) {
   return j;
 }
 
+// A query that names one file: a file number (JSR-...) or a CIN, upper-cased without
+// spaces; empty for anything else (a name).
+std::optional<std::string> exact_lookup(const std::string& q) {
+  std::string t;
+  for (char c : q) {
+    if (c != ' ' && c != '\t')
+      t.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (t.rfind("JSR-", 0) == 0) return t;
+  if (!t.empty() && check_cin(t).empty()) return t;
+  return std::nullopt;
+}
+
+// Loads these people (scope applied again in SQL) keyed by id.
+std::map<std::string, Person> load_visible(db::Connection& conn, const access::Principal& by,
+                                           const std::vector<std::string>& ids,
+                                           const std::string& extra_condition = "",
+                                           std::vector<db::Value> extra_params = {}) {
+  std::map<std::string, Person> out;
+  constexpr std::size_t kChunk = 200;
+  for (std::size_t at = 0; at < ids.size(); at += kChunk) {
+    std::vector<db::Value> params = extra_params;
+    std::string in;
+    for (std::size_t i = at; i < std::min(ids.size(), at + kChunk); ++i) {
+      params.emplace_back(ids[i]);
+      in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
+    }
+    const auto where = scope_condition(by, "p", params);
+    for (const auto& row :
+         conn.query("SELECT " + columns() + " FROM people p WHERE p.id IN (" + in +
+                        ") AND p.status <> 'merged' AND " + where + extra_condition,
+                    params)
+             .rows) {
+      auto person = from_row(row);
+      out.emplace(person.id, std::move(person));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void apply_input(const PersonInput& in, Person& p, bool creating,
@@ -176,6 +217,7 @@ void apply_input(const PersonInput& in, Person& p, bool creating,
 std::vector<DuplicateCandidate> PersonService::duplicates(db::Connection& conn,
                                                           const access::Principal& by,
                                                           const Person& p) {
+  if (search_) return fuzzy_duplicates(conn, by, p);
   // Exact signals only, until the cross-script matcher (src/match) takes over: the same CIN,
   // or the same names in one script and the same birth year. Only people the caller may
   // see are named, so the warning never reveals a file outside the scope.
@@ -263,9 +305,11 @@ Person PersonService::create(const access::Principal& by, const audit::Actor& ac
                ", $4, 'active', 1)",
            params);
   if (p.registered_by_org) grant_access(tx.conn(), p.id, *p.registered_by_org, "registration");
+  record_change(tx.conn(), p.id);
   audit::append(tx.conn(), actor, "create", "person", p.id, nullptr, audited_fields(p),
                 place_of(p));
   tx.commit();
+  if (search_) search_->put(p);
   return p;
 }
 
@@ -326,6 +370,7 @@ Person PersonService::update(const access::Principal& by, const audit::Actor& ac
                    std::to_string(n + 3) + " AND version = $" + std::to_string(n + 4),
                params);
   if (result.affected_rows != 1) throw Conflict("stale_version", "error.stale_version");
+  record_change(tx.conn(), p.id);
   auto [before, after] = audit::diff(audited_fields(*current), audited_fields(p));
   audit::append(tx.conn(), actor, "update", "person", p.id, before, after, place_of(p));
   tx.commit();
@@ -335,10 +380,18 @@ Person PersonService::update(const access::Principal& by, const audit::Actor& ac
 std::vector<Person> PersonService::list(const access::Principal& by, const PersonFilter& filter,
                                         const std::optional<std::string>& after_id, int limit) {
   if (!by.can(access::Action::kPersonRead)) throw Forbidden();
+  if (search_ && filter.q && !trim(*filter.q).empty() && !exact_lookup(*filter.q)) {
+    return ranked(by, filter, after_id, limit);
+  }
   std::vector<db::Value> params;
   std::string sql = "SELECT " + columns() + " FROM people p WHERE p.status <> 'merged' AND " +
                     scope_condition(by, "p", params);
-  if (filter.q && !trim(*filter.q).empty()) {
+  if (filter.q && !trim(*filter.q).empty() && search_) {
+    // A file number or a CIN: equality (case and spaces ignored).
+    params.emplace_back(*exact_lookup(*filter.q));
+    const auto n = "$" + std::to_string(params.size());
+    sql += " AND (p.file_number = " + n + " OR p.cin = " + n + ")";
+  } else if (filter.q && !trim(*filter.q).empty()) {
     // Substring search over both scripts, the file number and the CIN. The cross-script
     // fuzzy index of the matching module replaces this for ranked search.
     std::string like = "%";
@@ -425,6 +478,398 @@ std::vector<PersonService::Relation> PersonService::relations(const access::Prin
     out.push_back({from_row(row), db::text_or(row.back(), "")});
   }
   return out;
+}
+
+std::vector<Person> PersonService::ranked(const access::Principal& by, const PersonFilter& filter,
+                                          const std::optional<std::string>& after_id, int limit) {
+  const std::string q = trim(*filter.q);
+  auto hits = search_->search(by, q, kSearchDepth, filter.province);
+  std::string extra;
+  std::vector<db::Value> params;
+  if (filter.target_group && !filter.target_group->empty()) {
+    params.emplace_back("%," + *filter.target_group + ",%");
+    extra = " AND (',' || p.target_groups || ',') LIKE $1";
+  }
+  auto lease = db_.acquire();
+  // People are loaded a chunk of hits at a time, as far as the page needs.
+  std::map<std::string, Person> found;
+  std::size_t loaded = 0;
+  auto load_up_to = [&](std::size_t index) {
+    if (index < loaded) return;
+    const std::size_t end = std::min(hits.size(), std::max(index + 1, loaded + 64));
+    std::vector<std::string> ids;
+    for (std::size_t i = loaded; i < end; ++i) ids.push_back(hits[i].id);
+    found.merge(load_visible(*lease, by, ids, extra, params));
+    loaded = end;
+  };
+  // A list is not a guess: a hit stays when every query word is part of the person's names
+  // as typed (partial names), or when it scores at least kListFloor and 0.8 of the best
+  // (typos, other script, other spelling).
+  std::vector<std::string> words;
+  {
+    std::string word;
+    for (char c : lower_ascii(q) + " ") {
+      if (c == ' ' || c == '\t') {
+        if (!word.empty()) words.push_back(word);
+        word.clear();
+      } else {
+        word.push_back(c);
+      }
+    }
+  }
+  auto contains_words = [&](const Person& p) {
+    std::string names;
+    for (const auto* n : {&p.first_name_ar, &p.last_name_ar, &p.first_name_lat, &p.last_name_lat}) {
+      if (*n) names += lower_ascii(**n) + " ";
+    }
+    return std::all_of(words.begin(), words.end(),
+                       [&](const std::string& w) { return names.find(w) != std::string::npos; });
+  };
+  // Names hold no digits: a query with digits that is not a file number or a CIN is matched
+  // as typed only (the index would read "12AB" as the one-letter name "b").
+  const bool has_digit =
+      std::any_of(q.begin(), q.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const double best = hits.empty() || has_digit ? 2.0 : hits.front().score;
+  std::vector<Person> out;
+  bool started = !after_id;
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    const auto& h = hits[i];
+    load_up_to(i);
+    auto it = found.find(h.id);
+    if (it == found.end()) continue;
+    const bool strong = h.score >= kListFloor && h.score >= 0.8 * best;
+    if (!strong && !contains_words(it->second)) continue;
+    if (!started) {
+      started = h.id == *after_id;
+      continue;
+    }
+    out.push_back(std::move(it->second));
+    if (static_cast<int>(out.size()) >= limit) break;
+  }
+  return out;
+}
+
+std::vector<DuplicateCandidate> PersonService::fuzzy_duplicates(db::Connection& conn,
+                                                                const access::Principal& by,
+                                                                const Person& p) {
+  // Candidates: the same CIN (SQL, indexed), and the best name matches of the index; then
+  // each is scored with the Fellegi–Sunter comparison (birth date, sex, CIN, province,
+  // father's name). Only people the caller may see are ever named.
+  std::vector<std::string> ids;
+  if (p.cin) {
+    std::vector<db::Value> params = {db::Value(*p.cin)};
+    const auto where = scope_condition(by, "p", params);
+    for (const auto& row :
+         conn.query("SELECT p.id FROM people p WHERE p.cin = $1 AND p.status = 'active' AND " +
+                        where + " LIMIT 20",
+                    params)
+             .rows) {
+      ids.push_back(db::text_or(row[0], ""));
+    }
+  }
+  // The same exact birth date (indexed): catches a duplicate whose names are so common that
+  // it would not make the index's top list (thousands of "Mohamed Alaoui").
+  if (p.birth_date && p.birth_date->size() == 10) {
+    std::vector<db::Value> params = {db::Value(*p.birth_date)};
+    const auto where = scope_condition(by, "p", params);
+    for (const auto& row : conn.query("SELECT p.id FROM people p WHERE p.birth_date = $1 AND "
+                                      "p.status = 'active' AND " +
+                                          where + " LIMIT 500",
+                                      params)
+                               .rows) {
+      auto id = db::text_or(row[0], "");
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+    }
+  }
+  std::string query;
+  for (const auto* name :
+       {&p.first_name_lat, &p.last_name_lat, &p.first_name_ar, &p.last_name_ar}) {
+    if (*name) query += (query.empty() ? "" : " ") + **name;
+  }
+  for (const auto& hit : search_->search(by, query, 50)) {
+    if (std::find(ids.begin(), ids.end(), hit.id) == ids.end()) ids.push_back(hit.id);
+  }
+  const auto mine = match::prepare(match_record(p));
+  std::vector<DuplicateCandidate> out;
+  for (auto& [id, other] : load_visible(conn, by, ids, " AND p.status = 'active'")) {
+    const double score = match::score(mine, match::prepare(match_record(other)));
+    const bool same_cin = p.cin && other.cin == p.cin;
+    if (score >= kDuplicateThreshold || same_cin) out.push_back({std::move(other), score});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.score != b.score ? a.score > b.score : a.person.id < b.person.id;
+  });
+  if (out.size() > 10) out.resize(10);
+  return out;
+}
+
+std::optional<Person> PersonService::find_by_file_number(const access::Principal& by,
+                                                         const std::string& file_number) {
+  if (!by.can(access::Action::kPersonRead)) throw Forbidden();
+  auto lease = db_.acquire();
+  std::string upper = trim(file_number);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::vector<db::Value> params = {db::Value(upper)};
+  const auto where = scope_condition(by, "p", params);
+  auto rows = lease->query(
+      "SELECT " + columns() + " FROM people p WHERE p.file_number = $1 AND " + where, params);
+  if (rows.empty()) return std::nullopt;
+  return from_row(rows.rows[0]);
+}
+
+namespace {
+
+std::vector<std::string> ids_of(db::Connection& conn, const std::string& sql,
+                                const std::string& person_id) {
+  std::vector<std::string> out;
+  for (const auto& row : conn.query(sql, {db::Value(person_id)}).rows) {
+    out.push_back(db::text_or(row[0], ""));
+  }
+  return out;
+}
+
+// Moves rows of `table` listed in `ids` from person `from` to person `to`.
+void move_rows(db::Connection& conn, const std::string& table, const nlohmann::json& ids,
+               const std::string& from, const std::string& to) {
+  for (const auto& id : ids) {
+    conn.query("UPDATE " + table + " SET person_id = $1 WHERE id = $2 AND person_id = $3",
+               {db::Value(to), db::Value(id.get<std::string>()), db::Value(from)});
+  }
+}
+
+const char* const kIdentifierFields[] = {"cin", "birth_certificate_number", "rnp_rsu_id",
+                                         "disability_card_number", "father_first_name"};
+
+std::optional<std::string> identifier(const Person& p, const std::string& field) {
+  if (field == "cin") return p.cin;
+  if (field == "birth_certificate_number") return p.birth_certificate_number;
+  if (field == "rnp_rsu_id") return p.rnp_rsu_id;
+  if (field == "disability_card_number") return p.disability_card_number;
+  if (field == "father_first_name") return p.father_first_name;
+  return std::nullopt;
+}
+
+bool has_open_admission(db::Connection& conn, const std::string& person_id) {
+  return !conn.query("SELECT 1 FROM admissions WHERE person_id = $1 AND discharged_on IS NULL",
+                     {db::Value(person_id)})
+              .empty();
+}
+
+}  // namespace
+
+Person PersonService::merge(const access::Principal& by, const audit::Actor& actor,
+                            const std::string& id, const std::string& into) {
+  if (!by.can(access::Action::kPersonMerge)) throw Forbidden();
+  if (id == into) throw Conflict("merge_self", "person.merge.error.self");
+  db::Transaction tx(db_, db::TxMode::kWrite);
+  auto& conn = tx.conn();
+  auto merged = find_visible(conn, by, id);
+  if (!merged) throw NotFound();
+  auto survivor = find_visible(conn, by, into);
+  if (!survivor) throw Invalid("into", "validation.unknown_person");
+  if (merged->status == "merged" || survivor->status == "merged") {
+    throw Conflict("already_merged", "person.merge.error.already_merged");
+  }
+  if (has_open_admission(conn, id) && has_open_admission(conn, into)) {
+    throw Conflict("both_admitted", "person.merge.error.both_admitted");
+  }
+  nlohmann::json moved = nlohmann::json::object();
+  moved["cases"] = ids_of(conn, "SELECT id FROM cases WHERE person_id = $1 ORDER BY id", id);
+  moved["admissions"] =
+      ids_of(conn, "SELECT id FROM admissions WHERE person_id = $1 ORDER BY id", id);
+  moved["referrals"] =
+      ids_of(conn, "SELECT id FROM referrals WHERE person_id = $1 ORDER BY id", id);
+  move_rows(conn, "cases", moved["cases"], id, into);
+  move_rows(conn, "admissions", moved["admissions"], id, into);
+  move_rows(conn, "referrals", moved["referrals"], id, into);
+
+  // Relations: every row naming the merged person is removed and, rewritten to name the
+  // survivor, added back unless it would relate the survivor to itself or already exists.
+  nlohmann::json removed = nlohmann::json::array(), added = nlohmann::json::array();
+  for (const auto& row :
+       conn.query("SELECT person_id, related_person_id, kind, created_at FROM person_relations "
+                  "WHERE person_id = $1 OR related_person_id = $1 ORDER BY person_id, "
+                  "related_person_id, kind",
+                  {db::Value(id)})
+           .rows) {
+    removed.push_back({db::text_or(row[0], ""), db::text_or(row[1], ""), db::text_or(row[2], ""),
+                       db::text_or(row[3], "")});
+  }
+  conn.query("DELETE FROM person_relations WHERE person_id = $1 OR related_person_id = $1",
+             {db::Value(id)});
+  for (const auto& r : removed) {
+    std::string a = r[0], b = r[1];
+    if (a == id) a = into;
+    if (b == id) b = into;
+    if (a == b) continue;
+    const std::string kind = r[2];
+    if (!conn.query("SELECT 1 FROM person_relations WHERE person_id = $1 AND related_person_id = "
+                    "$2 AND kind = $3",
+                    {db::Value(a), db::Value(b), db::Value(kind)})
+             .empty()) {
+      continue;
+    }
+    conn.query(
+        "INSERT INTO person_relations(person_id, related_person_id, kind, created_at) VALUES "
+        "($1, $2, $3, $4)",
+        {db::Value(a), db::Value(b), db::Value(kind), db::Value(r[3].get<std::string>())});
+    added.push_back({a, b, kind});
+  }
+  moved["relations_removed"] = removed;
+  moved["relations_added"] = added;
+
+  // Organizations that worked with the merged person now work with the survivor.
+  nlohmann::json access_added = nlohmann::json::array();
+  for (const auto& row :
+       conn.query("SELECT organization_id, reason FROM person_access WHERE person_id = $1 AND "
+                  "organization_id NOT IN (SELECT organization_id FROM person_access WHERE "
+                  "person_id = $2)",
+                  {db::Value(id), db::Value(into)})
+           .rows) {
+    const auto org = db::text_or(row[0], "");
+    grant_access(conn, into, org, "merge");
+    access_added.push_back(org);
+  }
+  moved["access_added"] = access_added;
+
+  // Identifiers the survivor lacks.
+  nlohmann::json copied = nlohmann::json::object();
+  for (const char* field : kIdentifierFields) {
+    auto mine = identifier(*survivor, field);
+    auto theirs = identifier(*merged, field);
+    if (!mine && theirs) {
+      conn.query(std::string("UPDATE people SET ") + field + " = $1 WHERE id = $2",
+                 {db::Value(*theirs), db::Value(into)});
+      copied[field] = *theirs;
+    }
+  }
+  moved["identifiers_copied"] = copied;
+  moved["previous_status"] = merged->status;
+
+  const auto now = timeutil::now_utc();
+  conn.query(
+      "UPDATE people SET status = 'merged', merged_into = $1, version = version + 1, "
+      "updated_at = $2 WHERE id = $3",
+      {db::Value(into), db::Value(now), db::Value(id)});
+  conn.query("UPDATE people SET version = version + 1, updated_at = $1 WHERE id = $2",
+             {db::Value(now), db::Value(into)});
+  const auto merge_id = ids::new_id();
+  conn.query(
+      "INSERT INTO person_merges(id, person_id, into_id, moved, merged_at, merged_by) VALUES "
+      "($1, $2, $3, $4, $5, $6)",
+      {db::Value(merge_id), db::Value(id), db::Value(into), db::Value(moved.dump()), db::Value(now),
+       db::Value(by.user_id)});
+  record_change(conn, id);
+  record_change(conn, into);
+  audit::append(conn, actor, "merge", "person", id, {{"status", merged->status}},
+                {{"status", "merged"}, {"merged_into", into}, {"merge_id", merge_id}},
+                place_of(*merged));
+  audit::append(conn, actor, "update", "person", into, nullptr,
+                {{"merged_from", id}, {"moved", moved}}, place_of(*survivor));
+  auto result = find(conn, into);
+  tx.commit();
+  return *result;
+}
+
+std::optional<PersonService::MergeRecord> PersonService::last_merge(const access::Principal& by,
+                                                                    const std::string& id) {
+  if (!by.can(access::Action::kPersonUnmerge)) throw Forbidden();
+  auto lease = db_.acquire();
+  auto rows = lease->query(
+      "SELECT id, person_id, into_id, merged_at, merged_by, moved FROM person_merges WHERE "
+      "person_id = $1 AND undone_at IS NULL ORDER BY merged_at DESC, id DESC LIMIT 1",
+      {db::Value(id)});
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows.rows[0];
+  MergeRecord m{db::text_or(r[0], ""), db::text_or(r[1], ""),
+                db::text_or(r[2], ""), db::text_or(r[3], ""),
+                db::as_text(r[4]),     nlohmann::json::parse(db::text_or(r[5], "{}"))};
+  return m;
+}
+
+Person PersonService::unmerge(const access::Principal& by, const audit::Actor& actor,
+                              const std::string& id) {
+  if (!by.can(access::Action::kPersonUnmerge)) throw Forbidden();
+  db::Transaction tx(db_, db::TxMode::kWrite);
+  auto& conn = tx.conn();
+  auto person = find_visible(conn, by, id);
+  if (!person) throw NotFound();
+  if (person->status != "merged" || !person->merged_into) {
+    throw Conflict("not_merged", "person.merge.error.not_merged");
+  }
+  auto rows = conn.query(
+      "SELECT id, into_id, moved FROM person_merges WHERE person_id = $1 AND undone_at IS NULL "
+      "ORDER BY merged_at DESC, id DESC LIMIT 1",
+      {db::Value(id)});
+  if (rows.empty()) throw Conflict("not_merged", "person.merge.error.not_merged");
+  const auto merge_id = db::text_or(rows.rows[0][0], "");
+  const auto into = db::text_or(rows.rows[0][1], "");
+  const auto moved = nlohmann::json::parse(db::text_or(rows.rows[0][2], "{}"));
+  auto survivor = find(conn, into);
+  if (!survivor) throw NotFound();
+  if (survivor->status == "merged") {
+    throw Conflict("survivor_merged", "person.merge.error.survivor_merged");
+  }
+  // An admission moved back must not give the survivor and the person two open stays:
+  // the partial unique index would refuse it anyway; the survivor cannot have been
+  // admitted elsewhere meanwhile if the moved admission is still open.
+  move_rows(conn, "cases", moved.value("cases", nlohmann::json::array()), into, id);
+  move_rows(conn, "admissions", moved.value("admissions", nlohmann::json::array()), into, id);
+  move_rows(conn, "referrals", moved.value("referrals", nlohmann::json::array()), into, id);
+  for (const auto& a : moved.value("relations_added", nlohmann::json::array())) {
+    conn.query(
+        "DELETE FROM person_relations WHERE person_id = $1 AND related_person_id = $2 AND kind = "
+        "$3",
+        {db::Value(a[0].get<std::string>()), db::Value(a[1].get<std::string>()),
+         db::Value(a[2].get<std::string>())});
+  }
+  for (const auto& r : moved.value("relations_removed", nlohmann::json::array())) {
+    if (!conn.query("SELECT 1 FROM person_relations WHERE person_id = $1 AND related_person_id = "
+                    "$2 AND kind = $3",
+                    {db::Value(r[0].get<std::string>()), db::Value(r[1].get<std::string>()),
+                     db::Value(r[2].get<std::string>())})
+             .empty()) {
+      continue;
+    }
+    conn.query(
+        "INSERT INTO person_relations(person_id, related_person_id, kind, created_at) VALUES "
+        "($1, $2, $3, $4)",
+        {db::Value(r[0].get<std::string>()), db::Value(r[1].get<std::string>()),
+         db::Value(r[2].get<std::string>()), db::Value(r[3].get<std::string>())});
+  }
+  for (const auto& org : moved.value("access_added", nlohmann::json::array())) {
+    conn.query("DELETE FROM person_access WHERE person_id = $1 AND organization_id = $2",
+               {db::Value(into), db::Value(org.get<std::string>())});
+  }
+  const auto copied = moved.value("identifiers_copied", nlohmann::json::object());
+  for (const auto& [field, value] : copied.items()) {
+    bool known = false;
+    for (const char* f : kIdentifierFields) known = known || field == f;
+    if (!known) continue;
+    // Only while the survivor still holds the copied value (an edit since wins).
+    conn.query("UPDATE people SET " + field + " = NULL WHERE id = $1 AND " + field + " = $2",
+               {db::Value(into), db::Value(value.get<std::string>())});
+  }
+  const auto now = timeutil::now_utc();
+  conn.query(
+      "UPDATE people SET status = $1, merged_into = NULL, version = version + 1, updated_at = $2 "
+      "WHERE id = $3",
+      {db::Value(moved.value("previous_status", std::string("active"))), db::Value(now),
+       db::Value(id)});
+  conn.query("UPDATE people SET version = version + 1, updated_at = $1 WHERE id = $2",
+             {db::Value(now), db::Value(into)});
+  conn.query("UPDATE person_merges SET undone_at = $1, undone_by = $2 WHERE id = $3",
+             {db::Value(now), db::Value(by.user_id), db::Value(merge_id)});
+  record_change(conn, id);
+  record_change(conn, into);
+  audit::append(
+      conn, actor, "unmerge", "person", id, {{"status", "merged"}, {"merged_into", into}},
+      {{"status", moved.value("previous_status", std::string("active"))}, {"merge_id", merge_id}},
+      place_of(*person));
+  auto result = find(conn, id);
+  tx.commit();
+  return *result;
 }
 
 }  // namespace jisr::person

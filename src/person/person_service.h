@@ -6,12 +6,15 @@
 #pragma once
 
 #include <optional>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "access/principal.h"
 #include "audit/audit.h"
 #include "person/person.h"
+#include "person/person_search.h"
 #include "platform/db/database.h"
 #include "platform/error.h"
 
@@ -54,7 +57,10 @@ struct PersonFilter {
 
 class PersonService {
  public:
-  explicit PersonService(db::Database& db) : db_(db) {}
+  // Without `search` (command-line tools), duplicates and ?q= use SQL equality and LIKE;
+  // with it, the in-memory fuzzy index (which must outlive the service).
+  explicit PersonService(db::Database& db, PersonSearch* search = nullptr)
+      : db_(db), search_(search) {}
 
   // Registers a person. Needs person.write; the province must be inside the caller's
   // territorial scope. Unless `confirm_new`, throws PossibleDuplicate listing visible
@@ -70,7 +76,9 @@ class PersonService {
   Person update(const access::Principal& by, const audit::Actor& actor, const std::string& id,
                 const PersonInput& in, std::int64_t expected_version);
 
-  // Visible people, newest first by id, after `after_id`, at most `limit`.
+  // Visible people, newest first by id, after `after_id`, at most `limit`. With a search
+  // index and a `q` that is not a file number or a CIN, the ranked fuzzy search instead:
+  // best first (at most kSearchDepth), `after_id` continuing after that person's rank.
   std::vector<Person> list(const access::Principal& by, const PersonFilter& filter,
                            const std::optional<std::string>& after_id, int limit);
 
@@ -78,6 +86,39 @@ class PersonService {
   void add_relation(const access::Principal& by, const audit::Actor& actor,
                     const std::string& person_id, const std::string& related_id,
                     const std::string& kind);
+
+  // Merges `id` into `into` (both visible; needs person.merge): cases, admissions,
+  // referrals, relations and the access of organizations move to the survivor, identifiers
+  // the survivor lacks are copied, and `id` becomes status "merged" pointing to it. What
+  // moved is recorded (person_merges) for unmerge. Conflict: same person ("merge_self"),
+  // either already merged ("already_merged"), both admitted now ("both_admitted").
+  // Returns the survivor.
+  Person merge(const access::Principal& by, const audit::Actor& actor, const std::string& id,
+               const std::string& into);
+
+  // Undoes the last merge of `id` (needs person.unmerge): restores exactly what moved.
+  // Conflict "not_merged" when `id` is not merged, "survivor_merged" when the survivor has
+  // itself been merged since (undo that first). Returns the restored person.
+  Person unmerge(const access::Principal& by, const audit::Actor& actor, const std::string& id);
+
+  // The last merge of a merged person (for the undo page), needs person.unmerge.
+  struct MergeRecord {
+    std::string id, person_id, into_id, merged_at;
+    std::optional<std::string> merged_by;
+    nlohmann::json moved;
+  };
+  std::optional<MergeRecord> last_merge(const access::Principal& by, const std::string& id);
+
+  // Loads a person by file number, visible to `by` (the merge form names the survivor so).
+  std::optional<Person> find_by_file_number(const access::Principal& by,
+                                            const std::string& file_number);
+
+  static constexpr std::size_t kSearchDepth = 500;
+  // A ranked list keeps hits scoring at least this (the index's score: the query words'
+  // rarity-weighted similarity to the person's names; one typo in a name is about 0.9).
+  static constexpr double kListFloor = 0.8;
+  // Registration warns of people scoring at least this (Fellegi–Sunter match probability).
+  static constexpr double kDuplicateThreshold = 0.3;
 
   struct Relation {
     Person other;
@@ -88,7 +129,12 @@ class PersonService {
  private:
   std::vector<DuplicateCandidate> duplicates(db::Connection& conn, const access::Principal& by,
                                              const Person& p);
+  std::vector<Person> ranked(const access::Principal& by, const PersonFilter& filter,
+                             const std::optional<std::string>& after_id, int limit);
+  std::vector<DuplicateCandidate> fuzzy_duplicates(db::Connection& conn,
+                                                   const access::Principal& by, const Person& p);
   db::Database& db_;
+  PersonSearch* search_ = nullptr;
 };
 
 // Validates the input into `p` (create when `creating`), collecting per-field reasons.

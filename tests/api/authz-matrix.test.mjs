@@ -112,6 +112,15 @@ async function relative() {
   assert.equal(r.status, 201, JSON.stringify(r.json));
   return r.json.id;
 }
+// A throwaway person of a side's province (registered by that province's coordinator),
+// to merge into the side's target.
+async function mergeable(side) {
+  const r = await api('POST', '/api/v1/people', people.owner[side], {
+    first_name_lat: 'Merge', last_name_lat: `${PERSON_TAG}m${Math.random().toString(36).slice(2, 8)}`,
+    sex: 'F', province: side === 'in' ? IN_SCOPE : OUT_OF_SCOPE, confirm_new: true });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return r.json.id;
+}
 ROUTES.push(
   { key: 'GET /api/v1/people', action: 'person.read', list: true, targets: personTargets,
     call: (tok) => api('GET', `/api/v1/people?limit=500&q=${PERSON_TAG}`, tok),
@@ -134,6 +143,18 @@ ROUTES.push(
       .filter((p) => res.text.includes(`/people/${p.id}"`)).map((p) => p.id) },
   { key: 'PAGE GET /people/{id}', action: 'person.read', page: true, targets: personTargets,
     call: (tok, t) => api('GET', `/people/${t.id}`, tok) },
+  { key: 'POST /api/v1/people/{id}/merge', action: 'person.merge', targets: () => ['in', 'out'],
+    call: async (tok, side) => api('POST', `/api/v1/people/${await mergeable(side)}/merge`, tok,
+      { into: people[side].id }) },
+  { key: 'POST /api/v1/people/{id}/unmerge', action: 'person.unmerge', targets: () => ['in', 'out'],
+    call: async (tok, side) => {
+      const id = await mergeable(side);
+      const m = await api('POST', `/api/v1/people/${id}/merge`, people.owner[side], { into: people[side].id });
+      assert.equal(m.status, 200, JSON.stringify(m.json));
+      return api('POST', `/api/v1/people/${id}/unmerge`, tok, {});
+    } },
+  { key: 'PAGE GET /people/{id}/merge', action: 'person.merge', page: true, targets: personTargets,
+    call: (tok, t) => api('GET', `/people/${t.id}/merge`, tok) },
 );
 
 before(async () => {

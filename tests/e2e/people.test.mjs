@@ -72,8 +72,8 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
   // A label's text, with or without the required-field asterisk after it.
   const label = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?\\s*$`);
 
-  async function login(page) {
-    await signIn(page, COORDINATOR, PASSWORD);
+  async function login(page, username = COORDINATOR) {
+    await signIn(page, username, PASSWORD);
     assert.equal(new URL(page.url()).pathname, '/', 'signed in');
   }
 
@@ -194,6 +194,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
       assert.equal(await candidate.getAttribute('data-file-number'), fileNumber);
       assert.ok((await candidate.textContent()).includes(AR['person.possible_duplicate']));
       assert.equal((await candidate.locator('[data-testid=duplicate-name]').textContent()).trim(), AR_NAME);
+      assert.match((await candidate.locator('[data-testid=duplicate-score]').textContent()).trim(), /^(9\d|100) %$/);
       assert.ok((await candidate.textContent()).includes(LAT_NAME));
       const link = candidate.locator('[data-testid=duplicate-link]');
       assert.equal(await link.getAttribute('href'), first);
@@ -419,5 +420,62 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
         assert.deepEqual(problems, [], `${locale}:\n${problems.join('\n')}`);
       });
     }
+  });
+  test('merge from a person file: both side by side, confirm, land on the survivor; an administrator undoes it', async () => {
+    assert.equal(files.length, 2, 'the registration test ran first');
+    const admin = `e2e-people-admin-${SUFFIX}`;
+    jisr(['user', 'add', '--db', DB_URL, '--username', admin, '--role', 'admin', '--scope', 'national',
+      '--lang', 'fr', '--password-stdin'], `${PASSWORD}\n`);
+    await withPage({ locale: 'ar-MA' }, async (page) => {
+      const problems = await watch(page);
+      await login(page);
+      await page.goto(`${BASE}/people/${files[1].id}`);
+      await Promise.all([
+        page.waitForNavigation({ waitUntil: 'load' }),
+        page.locator('[data-testid=merge-person]').click(),
+      ]);
+      assert.equal(new URL(page.url()).pathname, `/people/${files[1].id}/merge`);
+      assert.equal((await page.locator('h1').textContent()).trim(), AR['person.page.merge']);
+      const form = page.locator('[data-testid=merge-form]');
+      await form.getByLabel(AR['person.merge.into_file_number'], { exact: true }).fill(files[0].fileNumber);
+      await submit(page, form);
+      // Both files side by side before anything changes.
+      assert.equal(await page.locator('[data-testid=merge-from]').getAttribute('data-id'), files[1].id);
+      const into = page.locator('[data-testid=merge-into]');
+      assert.equal(await into.getAttribute('data-id'), files[0].id);
+      assert.ok((await into.textContent()).includes(files[0].fileNumber));
+      assert.ok((await into.textContent()).includes(AR_NAME));
+      await submit(page, page.locator('[data-testid=merge-confirm-form]'));
+      assert.equal(new URL(page.url()).pathname, `/people/${files[0].id}`);
+      assert.ok((await page.locator('[data-testid=merged-from]').textContent()).includes(files[1].fileNumber));
+      // The merged file's address lands on the survivor; a search finds one file.
+      await page.goto(`${BASE}/people/${files[1].id}`);
+      assert.equal(new URL(page.url()).pathname, `/people/${files[0].id}`);
+      await page.goto(`${BASE}/people?q=${encodeURIComponent(CHILD.last_name_lat)}`);
+      assert.equal(await page.locator('[data-testid=person-row]').count(), 1);
+      await page.waitForTimeout(100);
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+    // The administrator (who reads no files) opens the merged record: the undo page.
+    await withPage({ locale: 'fr-FR' }, async (page) => {
+      const problems = await watch(page);
+      await login(page, admin);
+      await page.goto(`${BASE}/people/${files[1].id}`);
+      assert.equal((await page.locator('[data-testid=unmerge-into]').textContent()).trim(), files[0].fileNumber);
+      assert.equal(await page.locator('[data-testid=person-identity]').count(), 0, 'not the file itself');
+      await submit(page, page.locator('[data-testid=unmerge-form]'));
+      assert.equal(await page.locator('[data-testid=unmerge-done]').count(), 1);
+      assert.equal(await page.locator('[data-testid=unmerge-form]').count(), 0);
+      await page.waitForTimeout(100);
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+    // Two files again.
+    await withPage({ locale: 'ar-MA' }, async (page) => {
+      await login(page);
+      await page.goto(`${BASE}/people/${files[1].id}`);
+      assert.equal(new URL(page.url()).pathname, `/people/${files[1].id}`);
+      await page.goto(`${BASE}/people?q=${encodeURIComponent(CHILD.last_name_lat)}`);
+      assert.equal(await page.locator('[data-testid=person-row]').count(), 2);
+    });
   });
 });

@@ -38,6 +38,7 @@ struct Province {
 struct Inst {
   std::string id, province, region, category;
   std::int64_t cap_f = 0, cap_m = 0, occ_f = 0, occ_m = 0;
+  bool admitting = true;  // not closed, suspended or unauthorized
 };
 
 // Organizations that work with people in one province.
@@ -319,6 +320,7 @@ class Generator {
         inst.category = category;
         inst.cap_f = cap_f;
         inst.cap_m = cap_m;
+        inst.admitting = status != "closed" && status != "suspended" && status != "unauthorized";
         insts_.push_back(inst);
         locals_[p.code].institutions.push_back(insts_.size() - 1);
         ++s_.institutions;
@@ -499,6 +501,7 @@ class Generator {
   }
 
   bool has_room(const Inst& inst, bool female) const {
+    if (!inst.admitting) return false;
     return female ? inst.occ_f < inst.cap_f : inst.occ_m < inst.cap_m;
   }
 
@@ -665,7 +668,7 @@ class Generator {
         plan(add, id, module, owner, start, end);
       } else if (to == "services") {
         services(add, id, module, owner, p, start, end);
-        if (rng_.chance(0.15)) referral(add, id, owner, p, start);
+        if (rng_.chance(0.25)) referral(add, id, owner, p, start);
       }
     }
     if (inst) admission(add, person_id, id, *inst, female, g, opened);
@@ -772,7 +775,7 @@ class Generator {
     r.reason = referral_reasons()[static_cast<std::size_t>(rng_.below(6))];
     r.consent = true;
     const Day sent = rng_.between(start, today_);
-    const auto outcome = rng_.below(100);  // pending 30, accepted 20, declined 15, completed 35
+    const auto outcome = rng_.below(100);  // pending 30, declined 20, accepted 15, completed 35
     const Day answered = sent + rng_.between(0, 12);
     const Day completed = answered + rng_.between(5, 60);
     auto ref_id = std::make_shared<std::string>();
@@ -783,7 +786,7 @@ class Generator {
     });
     if (outcome < 30 || answered > today_) return;
     const std::string to = r.to_org_id;
-    if (outcome < 45) {
+    if (outcome < 50) {
       const std::string why = decline_reasons()[static_cast<std::size_t>(rng_.below(3))];
       add(answered, [this, to, ref_id, why] {
         referrals_.decline(as(to), actor_, *ref_id, why);
@@ -955,7 +958,7 @@ std::string canonical_dump(db::Database& db) {
       "ORDER BY p.file_number, t.at, t.from_status, t.to_status",
       "SELECT p.file_number, d.domain, d.score FROM case_assessment_domains d JOIN cases c ON "
       "c.id = d.case_id JOIN people p ON p.id = c.person_id ORDER BY p.file_number, d.domain",
-      "SELECT p.file_number, a.title, a.due_on, a.done_on, a.responsible_name FROM case_actions "
+      "SELECT p.file_number, a.title, a.due_on, a.done_on, a.responsible_text FROM case_actions "
       "a JOIN cases c ON c.id = a.case_id JOIN people p ON p.id = c.person_id ORDER BY "
       "p.file_number, a.due_on, a.title, a.done_on",
       "SELECT p.file_number, s.service_type, s.service_date, s.quantity, s.status, o.name_fr "

@@ -128,8 +128,9 @@ TEST_F(DemoDataTest, SmallLoadHasEveryKindOfRecordAndPassesTheAuditChain) {
   }
   EXPECT_GT(cins, 50);
   // Both scripts, and spelling variants of one name.
-  EXPECT_GT(count("SELECT COUNT(DISTINCT first_name_lat) FROM people WHERE first_name_ar = 'محمد'"),
-            1);
+  EXPECT_GT(count("SELECT COUNT(*) FROM (SELECT first_name_ar FROM people GROUP BY first_name_ar "
+                  "HAVING COUNT(DISTINCT first_name_lat) > 1) v"),
+            5);
 
   // The hidden duplicates: listed in the truth file, both files present.
   std::ifstream truth(*o.truth_out);
@@ -164,10 +165,7 @@ TEST_F(DemoDataTest, SameSeedSameContentOtherSeedOtherContent) {
   EXPECT_GT(first.size(), 10000u);
   EXPECT_TRUE(first == again) << "same seed, different content";
   EXPECT_NE(first, other(8));
-}
-
-TEST_F(DemoDataTest, RefusesADatabaseThatAlreadyHoldsData) {
-  generate(*db_, small(5, 1));
+  // A database that already holds data is refused.
   EXPECT_THROW(generate(*db_, small(5, 1)), std::invalid_argument);
 }
 

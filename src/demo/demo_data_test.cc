@@ -152,13 +152,13 @@ TEST_F(DemoDataTest, SmallLoadHasEveryKindOfRecordAndPassesTheAuditChain) {
 }
 
 TEST_F(DemoDataTest, SameSeedSameContentOtherSeedOtherContent) {
-  generate(*db_, small(120, 7));
+  generate(*db_, small(60, 7));
   const std::string first = canonical_dump(*db_);
   auto other = [&](std::uint64_t seed) {
     const auto path = dir_ / ("seed-" + std::to_string(seed) + ".db");
     auto db = db::open("sqlite:" + path.string(), {});
     db::migrate(*db, app::all_migrations());
-    generate(*db, small(120, seed));
+    generate(*db, small(60, seed));
     return canonical_dump(*db);
   };
   const std::string again = other(7);

@@ -15,6 +15,7 @@
 #include "app/web_app.h"
 #include "audit/audit.h"
 #include "dedupreview/review_service.h"
+#include "demo/demo_data.h"
 #include "match/dedup.h"
 #include "platform/db/database.h"
 #include "platform/db/migrate.h"
@@ -159,6 +160,24 @@ int main(int argc, char** argv) {
   add_serve(demo_cmd, serve);
   demo_cmd->add_option("--file", demo_file, "Demo database file (replaced if it exists)")
       ->capture_default_str();
+  demo::DemoDataOptions demo_data;
+  demo_cmd->add_option("--people", demo_data.people, "People to generate")->capture_default_str();
+
+  auto* demo_data_cmd = cli.add_subcommand(
+      "demo-data", "Load the national-scale demo data set into a fresh database");
+  add_common(demo_data_cmd, common);
+  demo_data_cmd->add_option("--people", demo_data.people, "People to generate")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10000000}))
+      ->capture_default_str();
+  demo_data_cmd->add_option("--seed", demo_data.seed, "Seed: the same seed, the same data")
+      ->capture_default_str();
+  demo_data_cmd->add_option("--institutions", demo_data.institutions, "EPS to create")
+      ->check(CLI::Range(12, 100000))
+      ->capture_default_str();
+  demo_data_cmd->add_option("--today", demo_data.today,
+                            "Day the data is relative to, YYYY-MM-DD (default: today, UTC)");
+  demo_data_cmd->add_option("--truth-out", demo_data.truth_out,
+                            "Write the hidden duplicates (pairs of file numbers) to this CSV");
 
   auto* permissions_cmd =
       cli.add_subcommand("permissions", "Print the role × action permission table (Markdown)");
@@ -229,6 +248,21 @@ int main(int argc, char** argv) {
                 << db->redacted_url() << "\n";
       return 0;
     }
+    if (demo_data_cmd->parsed()) {
+      auto db = open_and_migrate(common);
+      const auto started = std::chrono::steady_clock::now();
+      const auto summary = demo::generate(*db, demo_data, demo::progress_printer(std::cerr, 3.0));
+      std::cout << "demo data loaded into " << db->redacted_url() << " in "
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+                << " s: " << summary.institutions << " institutions, " << summary.organizations
+                << " organizations, " << summary.people << " people (" << summary.duplicates
+                << " hidden duplicates), " << summary.cases << " cases, " << summary.services
+                << " services, " << summary.referrals << " referrals, " << summary.admissions
+                << " admissions, " << summary.users << " users, " << summary.writes
+                << " audited writes\nDemo logins:\n"
+                << demo::accounts_text(summary.accounts);
+      return 0;
+    }
     if (serve_cmd->parsed()) {
       auto db = open_and_migrate(common);
       return run_server(*db, serve, "");
@@ -241,36 +275,20 @@ int main(int argc, char** argv) {
       auto db = open_and_migrate(common);
       const auto [host, port] = app::parse_listen(serve.listen);
       const std::string shown = (host == "0.0.0.0" ? "127.0.0.1" : host);
-      // Demo accounts, one per kind of work, all with the same password (printed below).
-      // The national-scale demo data set (issue "Realistic demo data") will replace this.
-      constexpr const char* kDemoPassword = "jisr-demo-2026";
-      const std::vector<std::array<const char*, 4>> accounts = {
-          {"admin", "admin", "national", "Administrateur démo"},
-          {"supervisor", "national_supervisor", "national", "Superviseure nationale démo"},
-          {"coordinator", "provincial_coordinator", "province:MA-CAS",
-           "Coordinatrice Casablanca démo"},
-          {"auditor", "auditor", "national", "Auditeur démo"},
-      };
-      access::UserService users(*db);
-      audit::Actor demo_actor{std::nullopt, std::string("demo"), "local", "demo"};
-      std::string logins;
-      for (const auto& [username, role, scope, name] : accounts) {
-        const auto parsed = access::parse_scope(scope);
-        access::NewUser u;
-        u.username = username;
-        u.role = role;
-        u.scope_level = std::string(access::scope_level_name(parsed->level));
-        u.scope_code = parsed->code;
-        u.display_name = name;
-        u.password = kDemoPassword;
-        users.create(nullptr, demo_actor, u);
-        logins += std::string("  ") + username + " / " + kDemoPassword + "  (" + role + ", " +
-                  scope + ")\n";
-      }
-      const std::string banner = "\nJisr demo is running: http://" + shown + ":" +
-                                 std::to_string(port) + "/\n" + "Database: " + demo_file +
-                                 " (SQLite, reference data loaded)\n" + "Demo logins:\n" + logins +
-                                 "Stop with Ctrl-C.\n\n";
+      // The demo data set: institutions, people, casework and one account per role.
+      const auto started = std::chrono::steady_clock::now();
+      const auto summary = demo::generate(*db, demo_data, demo::progress_printer(std::cerr, 3.0));
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      char loaded[160];
+      std::snprintf(loaded, sizeof loaded, "%lld people, %lld institutions, loaded in %.1f s",
+                    static_cast<long long>(summary.people),
+                    static_cast<long long>(summary.institutions), seconds);
+      const std::string logins = demo::accounts_text(summary.accounts);
+      const std::string banner =
+          "\nJisr demo is running: http://" + shown + ":" + std::to_string(port) + "/\n" +
+          "Database: " + demo_file + " (SQLite, " + loaded + ")\n" +
+          "Demo logins (role, login / password, scope):\n" + logins + "Stop with Ctrl-C.\n\n";
       return run_server(*db, serve, banner);
     }
     if (admin_command) {

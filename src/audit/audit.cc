@@ -91,7 +91,7 @@ void append(db::Connection& conn, const Actor& actor, const std::string& action,
   Entry e;
   e.seq = *db::as_int(head.rows[0][0]);
   e.prev_hash = db::text_or(head.rows[0][1], "");
-  e.at = timeutil::now_utc();
+  e.at = timeutil::real_now_utc();  // when it was written, even in a replay
   e.user_id = actor.user_id;
   e.username = actor.username;
   e.action = action;

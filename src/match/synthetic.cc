@@ -9,12 +9,6 @@ namespace jisr::match {
 
 namespace {
 
-// A name in Arabic and its Latin spellings, '|'-separated (the first is the most common).
-struct NameEntry {
-  std::string_view arabic;
-  std::string_view latin;
-};
-
 constexpr NameEntry kMaleNames[] = {{"محمد", "Mohamed|Mohammed|Mohamad|Muhammad|Mhamed"},
                                     {"أحمد", "Ahmed|Ahmad"},
                                     {"يوسف", "Youssef|Yousef|Youssouf|Yusuf"},
@@ -286,6 +280,16 @@ PersonRecord render(const Person& p, Random& random, bool messy) {
 }
 
 }  // namespace
+
+std::span<const NameEntry> male_given_names() {
+  return kMaleNames;
+}
+std::span<const NameEntry> female_given_names() {
+  return kFemaleNames;
+}
+std::span<const NameEntry> family_names() {
+  return kFamilyNames;
+}
 
 SyntheticSet generate_synthetic(const SyntheticOptions& options) {
   Random random(options.seed * 0x2545F4914F6CDD1Dull + 17);

@@ -9,12 +9,27 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "match/person_record.h"
 
 namespace jisr::match {
+
+// A name in Arabic and its Latin spellings seen in registries, '|'-separated (the most
+// common first).
+struct NameEntry {
+  std::string_view arabic;
+  std::string_view latin;
+};
+
+// The name tables behind the generator, most common names first (also used by the demo
+// data of src/demo/).
+std::span<const NameEntry> male_given_names();
+std::span<const NameEntry> female_given_names();
+std::span<const NameEntry> family_names();
 
 struct SyntheticOptions {
   std::size_t people = 1000;  // distinct persons (entities)

@@ -2,6 +2,7 @@
 // engines.
 #include "platform/db/database.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -145,38 +146,132 @@ Lease::~Lease() {
 
 // ---- transactions -------------------------------------------------------------------------
 
-Transaction::Transaction(Database& db, TxMode mode) : lease_(db.acquire()) {
+namespace {
+// The batches alive on this thread (a handful at most).
+thread_local std::vector<Batch*> t_batches;
+constexpr const char* kSavepoint = "jisr_tx";
+}  // namespace
+
+Batch* Batch::active(const Database& db) {
+  for (Batch* b : t_batches) {
+    if (&b->db_ == &db) return b;
+  }
+  return nullptr;
+}
+
+Transaction::Transaction(Database& db, TxMode mode) {
+  if (Batch* batch = Batch::active(db)) {
+    conn_ = &*batch->lease_;
+    conn_->exec_script(std::string("SAVEPOINT ") + kSavepoint);
+    batch_ = batch;
+    ++batch_->depth_;
+    return;
+  }
+  lease_.emplace(db.acquire());
+  conn_ = &**lease_;
   try {
     if (db.dialect() == Dialect::kSqlite && mode == TxMode::kWrite) {
-      lease_->exec_script("BEGIN IMMEDIATE");
+      conn_->exec_script("BEGIN IMMEDIATE");
     } else {
-      lease_->exec_script("BEGIN");
+      conn_->exec_script("BEGIN");
     }
   } catch (...) {
-    lease_.discard();
+    lease_->discard();
     throw;
   }
 }
 
 Transaction::~Transaction() {
   if (done_) return;
+  if (batch_) {
+    --batch_->depth_;
+    try {
+      conn_->exec_script(std::string("ROLLBACK TO SAVEPOINT ") + kSavepoint +
+                         "; RELEASE SAVEPOINT " + kSavepoint);
+    } catch (...) {
+      batch_->lease_.discard();
+    }
+    return;
+  }
   try {
-    lease_->exec_script("ROLLBACK");
+    conn_->exec_script("ROLLBACK");
   } catch (...) {
     // The connection is in an unknown state; do not reuse it.
-    lease_.discard();
+    lease_->discard();
   }
 }
 
 void Transaction::commit() {
   if (done_) throw DbError("transaction already finished");
-  try {
-    lease_->exec_script("COMMIT");
+  if (batch_) {
+    conn_->exec_script(std::string("RELEASE SAVEPOINT ") + kSavepoint);
     done_ = true;
+    --batch_->depth_;
+    batch_->inner_committed();
+    return;
+  }
+  // A failed COMMIT throws; the destructor will try ROLLBACK and it is never silently retried.
+  conn_->exec_script("COMMIT");
+  done_ = true;
+}
+
+Batch::Batch(Database& db, BatchOptions options)
+    : db_(db), options_(options), lease_(db.acquire()) {
+  if (active(db)) throw DbError("a batch is already active on this database and thread");
+  if (options_.ops_per_commit < 1) options_.ops_per_commit = 1;
+  const bool sqlite = db.dialect() == Dialect::kSqlite;
+  try {
+    if (options_.relax_durability) {
+      if (sqlite) {
+        const auto sync = as_int(lease_->query("PRAGMA synchronous").rows.at(0).at(0)).value_or(2);
+        const auto cache =
+            as_int(lease_->query("PRAGMA cache_size").rows.at(0).at(0)).value_or(-2000);
+        lease_->exec_script("PRAGMA synchronous=OFF; PRAGMA cache_size=-262144");
+        restore_.push_back("PRAGMA synchronous=" + std::to_string(sync));
+        restore_.push_back("PRAGMA cache_size=" + std::to_string(cache));
+      } else {
+        lease_->exec_script("SET synchronous_commit = off");
+        restore_.push_back("RESET synchronous_commit");
+      }
+    }
+    lease_->exec_script(sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   } catch (...) {
-    // The destructor will try ROLLBACK; a failed COMMIT is never silently retried.
+    lease_.discard();
     throw;
   }
+  t_batches.push_back(this);
+}
+
+Batch::~Batch() {
+  if (ended_) return;
+  try {
+    end(false);
+  } catch (...) {
+    lease_.discard();
+  }
+}
+
+void Batch::inner_committed() {
+  if (depth_ > 0) return;  // a nested inner transaction: its outermost one counts
+  if (++pending_ < options_.ops_per_commit) return;
+  lease_->exec_script("COMMIT");
+  ++commits_;
+  pending_ = 0;
+  lease_->exec_script(db_.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+void Batch::finish() {
+  if (ended_) throw DbError("batch already finished");
+  if (depth_ > 0) throw DbError("batch finished inside an open transaction");
+  end(true);
+}
+
+void Batch::end(bool commit) {
+  ended_ = true;
+  t_batches.erase(std::remove(t_batches.begin(), t_batches.end(), this), t_batches.end());
+  lease_->exec_script(commit ? "COMMIT" : "ROLLBACK");
+  if (commit) ++commits_;
+  for (const auto& sql : restore_) lease_->exec_script(sql);
 }
 
 // ---- opening ------------------------------------------------------------------------------

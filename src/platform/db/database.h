@@ -171,7 +171,12 @@ enum class TxMode {
   kWrite,  // will write; on SQLite takes the write lock at BEGIN to avoid upgrade deadlocks
 };
 
+class Batch;
+
 // One transaction on a leased connection (RAII): rolled back unless commit() is called.
+// Inside a Batch on the same database and thread, it is a SAVEPOINT of the batch's
+// transaction instead: commit() releases it, destruction without commit() rolls back its
+// own work only.
 class Transaction {
  public:
   Transaction(Database& db, TxMode mode);
@@ -179,18 +184,67 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
-  Connection& conn() { return *lease_; }
+  Connection& conn() { return *conn_; }
   Result query(std::string_view sql, std::initializer_list<Value> params = {}) {
-    return lease_->query(sql, std::vector<Value>(params));
+    return conn_->query(sql, std::vector<Value>(params));
   }
   Result query(std::string_view sql, const std::vector<Value>& params) {
-    return lease_->query(sql, params);
+    return conn_->query(sql, params);
   }
   void commit();
 
  private:
-  Lease lease_;
+  std::optional<Lease> lease_;  // empty inside a batch (the batch holds the connection)
+  Connection* conn_ = nullptr;
+  Batch* batch_ = nullptr;
   bool done_ = false;
+};
+
+// A bulk load (RAII), for loaders that make many service calls (demo data). While a Batch is
+// alive, every Transaction on the same Database *on the creating thread* reuses the batch's
+// one leased connection and one outer write transaction, and is a SAVEPOINT inside it: a
+// failing call rolls back its own work only, exactly as without the batch. The outer
+// transaction is committed after every `ops_per_commit` committed (outermost) inner
+// transactions, and by finish(). Nothing is visible to other connections before such a
+// commit. Transactions on other threads or other databases are not affected.
+//
+// `relax_durability` trades crash safety for speed during the load: on SQLite the batch's
+// connection runs with synchronous=OFF and a 256 MiB page cache, on PostgreSQL with
+// synchronous_commit=off; both are restored when the batch ends. Only for loads that are
+// simply rerun on a fresh database after a crash.
+struct BatchOptions {
+  int ops_per_commit = 5000;
+  bool relax_durability = false;
+};
+
+class Batch {
+ public:
+  Batch(Database& db, BatchOptions options);
+  // Without finish(): rolls back what was not committed yet (earlier commits stay).
+  ~Batch();
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+  // Commits the rest and ends the batch (later Transactions are ordinary again).
+  void finish();
+  // Outer commits so far (finish() included).
+  std::int64_t commits() const { return commits_; }
+  // The batch of `db` on this thread, or null.
+  static Batch* active(const Database& db);
+
+ private:
+  friend class Transaction;
+  void inner_committed();
+  void end(bool commit);
+
+  Database& db_;
+  BatchOptions options_;
+  Lease lease_;
+  int depth_ = 0;    // open inner transactions
+  int pending_ = 0;  // inner commits since the last outer commit
+  std::int64_t commits_ = 0;
+  bool ended_ = false;
+  std::vector<std::string> restore_;  // statements that undo relax_durability
 };
 
 // Opens a pool for `url`: "sqlite:PATH", "sqlite::memory:" or "postgresql://...".

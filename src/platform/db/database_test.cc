@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -133,6 +134,116 @@ TEST_F(TempDb, FailingMigrationLeavesSchemaAsItWasAndSaysWhich) {
   auto c = db_->acquire();
   auto r = c->query("SELECT count(*) FROM sqlite_master WHERE name = 'half'");
   EXPECT_EQ(as_int(r.rows[0][0]), 0) << "the failed migration's table must not exist";
+}
+
+// ---- Batch ---------------------------------------------------------------------------------
+
+// The batch contract, run on any engine: `db` must be a fresh database with table bt(v).
+void check_batch_savepoints(Database& db) {
+  {
+    Batch batch(db, {/*ops_per_commit=*/1000, /*relax_durability=*/true});
+    {
+      Transaction tx(db, TxMode::kWrite);
+      tx.query("INSERT INTO bt(v) VALUES (1)");
+      tx.commit();
+    }
+    try {
+      Transaction tx(db, TxMode::kWrite);
+      tx.query("INSERT INTO bt(v) VALUES (2)");
+      tx.query("INSERT INTO no_such_table VALUES (1)");  // fails: this call's work is undone
+      tx.commit();
+      ADD_FAILURE() << "expected a DbError";
+    } catch (const DbError&) {
+    }
+    {
+      Transaction tx(db, TxMode::kWrite);
+      tx.query("INSERT INTO bt(v) VALUES (3)");
+      {
+        Transaction inner(db, TxMode::kWrite);  // nested, rolled back alone
+        inner.query("INSERT INTO bt(v) VALUES (4)");
+      }
+      tx.commit();
+    }
+    {
+      Transaction tx(db, TxMode::kWrite);
+      tx.query("INSERT INTO bt(v) VALUES (5)");
+      // not committed: rolled back alone
+    }
+    // Nothing is visible to another connection before the outer commit.
+    std::thread([&] {
+      auto other = db.acquire();
+      EXPECT_EQ(as_int(other->query("SELECT COUNT(*) FROM bt").rows[0][0]), 0);
+    }).join();
+    batch.finish();
+    EXPECT_EQ(batch.commits(), 1);
+  }
+  auto c = db.acquire();
+  std::vector<std::int64_t> got;
+  for (const auto& r : c->query("SELECT v FROM bt ORDER BY v").rows) got.push_back(*as_int(r[0]));
+  EXPECT_EQ(got, (std::vector<std::int64_t>{1, 3}));
+}
+
+TEST_F(TempDb, BatchInnerTransactionsAreSavepoints) {
+  db_->acquire()->exec_script("CREATE TABLE bt(v INTEGER)");
+  {
+    Batch batch(*db_, {1000, /*relax_durability=*/true});
+    Transaction tx(*db_, TxMode::kRead);
+    EXPECT_EQ(as_int(tx.query("PRAGMA synchronous").rows[0][0]), 0) << "OFF during the load";
+  }
+  check_batch_savepoints(*db_);
+  auto a = db_->acquire();
+  auto b = db_->acquire();  // both pooled connections: FULL again on each
+  EXPECT_EQ(as_int(a->query("PRAGMA synchronous").rows[0][0]), 2);
+  EXPECT_EQ(as_int(b->query("PRAGMA synchronous").rows[0][0]), 2);
+}
+
+TEST_F(TempDb, BatchCommitsEveryNInnerCommitsAndRollsBackTheTailWithoutFinish) {
+  db_->acquire()->exec_script("CREATE TABLE bt(v INTEGER)");
+  {
+    Batch batch(*db_, {/*ops_per_commit=*/3, /*relax_durability=*/false});
+    for (int i = 0; i < 7; ++i) {
+      Transaction tx(*db_, TxMode::kWrite);
+      tx.query("INSERT INTO bt(v) VALUES ($1)", {Value(std::int64_t{i})});
+      tx.commit();
+      if (i == 2) {
+        std::thread([&] {
+          auto other = db_->acquire();
+          EXPECT_EQ(as_int(other->query("SELECT COUNT(*) FROM bt").rows[0][0]), 3);
+        }).join();
+      }
+    }
+    EXPECT_EQ(batch.commits(), 2);
+    // destroyed without finish(): the 7th insert is rolled back
+  }
+  EXPECT_EQ(as_int(db_->acquire()->query("SELECT COUNT(*) FROM bt").rows[0][0]), 6);
+}
+
+TEST_F(TempDb, BatchIsPerThreadAndOrdinaryTransactionsAreUnchangedAfterIt) {
+  db_->acquire()->exec_script("CREATE TABLE bt(v INTEGER)");
+  {
+    Batch batch(*db_, {});
+    EXPECT_EQ(Batch::active(*db_), &batch);
+    std::thread([&] { EXPECT_EQ(Batch::active(*db_), nullptr); }).join();
+    batch.finish();
+    EXPECT_EQ(Batch::active(*db_), nullptr);
+  }
+  {
+    Transaction tx(*db_, TxMode::kWrite);
+    tx.query("INSERT INTO bt(v) VALUES (9)");
+    tx.commit();
+  }
+  EXPECT_EQ(as_int(db_->acquire()->query("SELECT COUNT(*) FROM bt").rows[0][0]), 1);
+  EXPECT_EQ(db_->stats().in_use, 0);
+}
+
+// PostgreSQL: set JISR_TEST_PG_URL to a database the test may create a table in.
+TEST(BatchPostgresTest, InnerTransactionsAreSavepoints) {
+  const char* url = std::getenv("JISR_TEST_PG_URL");
+  if (!url || !*url) GTEST_SKIP() << "JISR_TEST_PG_URL not set";
+  auto db = open(url, {});
+  db->acquire()->exec_script("DROP TABLE IF EXISTS bt; CREATE TABLE bt(v INTEGER)");
+  check_batch_savepoints(*db);
+  db->acquire()->exec_script("DROP TABLE bt");
 }
 
 TEST(MigrationFilesTest, MalformedNamesAreRefused) {

@@ -19,8 +19,28 @@ std::string format_utc(Clock::time_point t) {
   return buf;
 }
 
+namespace {
+thread_local std::optional<Clock::time_point> t_simulated;
+}  // namespace
+
 std::string now_utc() {
+  return format_utc(t_simulated ? *t_simulated : Clock::now());
+}
+
+std::string real_now_utc() {
   return format_utc(Clock::now());
+}
+
+SimulatedClock::SimulatedClock(Clock::time_point t) : previous_(t_simulated) {
+  t_simulated = t;
+}
+
+SimulatedClock::~SimulatedClock() {
+  t_simulated = previous_;
+}
+
+void SimulatedClock::set(Clock::time_point t) {
+  t_simulated = t;
 }
 
 std::optional<Clock::time_point> parse_utc(std::string_view text) {

@@ -17,9 +17,7 @@ person::Person person_at(const std::vector<db::Value>& r, std::ptrdiff_t skip) {
 }
 
 std::string mine_condition(const access::Principal& by, std::vector<db::Value>& params) {
-  params.emplace_back(by.user_id);
-  const auto n = std::to_string(params.size());
-  return " AND (c.owner_user_id = $" + n + " OR c.assigned_user_id = $" + n + ")";
+  return " AND " + mine_cases_condition(by.user_id, params);
 }
 
 std::string limit(std::vector<db::Value>& params) {

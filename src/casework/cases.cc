@@ -208,13 +208,14 @@ CaseRecord CaseService::get(const access::Principal& by, const std::string& id) 
   return *rec;
 }
 
-std::vector<CaseRecord> CaseService::list(const access::Principal& by, const CaseFilter& filter,
-                                          const std::optional<std::string>& after_id, int limit) {
-  if (!by.can(access::Action::kCaseRead)) throw Forbidden();
-  std::vector<db::Value> params;
-  std::string sql = "SELECT " + record_columns() +
-                    " FROM cases c JOIN people p ON p.id = c.person_id WHERE " +
-                    case_scope_condition(by, params);
+namespace {
+
+// " FROM cases c JOIN people p ... WHERE ..." for the visible cases matching `filter`, without
+// `after_id`; appends its parameters.
+std::string filtered_cases(const access::Principal& by, const CaseFilter& filter,
+                           std::vector<db::Value>& params) {
+  std::string sql =
+      " FROM cases c JOIN people p ON p.id = c.person_id WHERE " + case_scope_condition(by, params);
   auto add = [&](const std::string& cond, db::Value v) {
     params.push_back(std::move(v));
     sql += " AND " + cond + std::to_string(params.size());
@@ -228,17 +229,56 @@ std::vector<CaseRecord> CaseService::list(const access::Principal& by, const Cas
       add("c.status = $", *filter.status);
     }
   }
-  if (filter.mine) {
-    params.emplace_back(by.user_id);
-    const auto n = std::to_string(params.size());
-    sql += " AND (c.owner_user_id = $" + n + " OR c.assigned_user_id = $" + n + ")";
+  if (filter.mine) sql += " AND " + mine_cases_condition(by.user_id, params);
+  return sql;
+}
+
+}  // namespace
+
+std::string mine_cases_condition(const std::string& user_id, std::vector<db::Value>& params) {
+  // Written as a set of ids from the two user indexes (cases_owner_user, cases_assigned_user):
+  // with "owner = $n OR assigned = $n" the planners walk the organization's cases instead.
+  params.emplace_back(user_id);
+  const auto n = std::to_string(params.size());
+  return "c.id IN (SELECT id FROM cases WHERE owner_user_id = $" + n +
+         " UNION SELECT id FROM cases WHERE assigned_user_id = $" + n + ")";
+}
+
+std::vector<CaseRecord> CaseService::list(const access::Principal& by, const CaseFilter& filter,
+                                          const std::optional<std::string>& after_id, int limit) {
+  if (!by.can(access::Action::kCaseRead)) throw Forbidden();
+  std::vector<db::Value> params;
+  std::string sql = "SELECT " + record_columns() + filtered_cases(by, filter, params);
+  if (after_id) {
+    params.emplace_back(*after_id);
+    sql += " AND c.id > $" + std::to_string(params.size());
   }
-  if (after_id) add("c.id > $", *after_id);
   params.emplace_back(static_cast<std::int64_t>(limit));
   sql += " ORDER BY c.id LIMIT $" + std::to_string(params.size());
   auto lease = db_.acquire();
   std::vector<CaseRecord> out;
   for (const auto& r : lease->query(sql, params).rows) out.push_back(record_from_row(r));
+  return out;
+}
+
+CasePage CaseService::page(const access::Principal& by, const CaseFilter& filter,
+                           std::int64_t offset, int limit) {
+  if (!by.can(access::Action::kCaseRead)) throw Forbidden();
+  CasePage out;
+  auto lease = db_.acquire();
+  {
+    std::vector<db::Value> params;
+    const std::string sql = "SELECT count(*)" + filtered_cases(by, filter, params);
+    out.total = db::as_int(lease->query(sql, params).rows.at(0).at(0)).value_or(0);
+  }
+  if (offset >= out.total) return out;
+  std::vector<db::Value> params;
+  std::string sql = "SELECT " + record_columns() + filtered_cases(by, filter, params);
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY c.id LIMIT $" + std::to_string(params.size());
+  params.emplace_back(offset);
+  sql += " OFFSET $" + std::to_string(params.size());
+  for (const auto& r : lease->query(sql, params).rows) out.cases.push_back(record_from_row(r));
   return out;
 }
 

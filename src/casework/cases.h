@@ -77,6 +77,16 @@ struct CaseFilter {
   bool mine = false;  // owned by or assigned to the caller
 };
 
+// One page of cases and how many match in all.
+struct CasePage {
+  std::vector<CaseRecord> cases;
+  std::int64_t total = 0;
+};
+
+// The SQL condition "case `c` is owned by or assigned to `user_id`" (an id set read from the
+// two user indexes); appends its parameter.
+std::string mine_cases_condition(const std::string& user_id, std::vector<db::Value>& params);
+
 // True for the roles whose case scope is also limited to their own organization.
 bool is_field_worker(const access::Principal& p);
 
@@ -113,6 +123,11 @@ class CaseService {
   // Visible cases matching `filter`, by id, after `after_id`, at most `limit`.
   std::vector<CaseRecord> list(const access::Principal& by, const CaseFilter& filter,
                                const std::optional<std::string>& after_id, int limit);
+
+  // Visible cases matching `filter` (case.read), by id, skipping `offset`, at most `limit`,
+  // with the number of matching cases.
+  CasePage page(const access::Principal& by, const CaseFilter& filter, std::int64_t offset,
+                int limit);
 
   // Edits risk level, assignment (audited as such), summary, review date; Conflict
   // "stale_version" when `expected_version` is not current.

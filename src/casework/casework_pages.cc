@@ -4,6 +4,8 @@
 // opening a case from a person, the referral queue, admission and discharge. Forms post with
 // the session's _csrf; a refused form is shown again with the error beside each field and
 // the values typed; a saved form redirects (303) back to the page.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "access/principal.h"
@@ -594,6 +596,9 @@ json alerts_json(const web::ModuleContext& ctx, const std::string& lang,
   return out;
 }
 
+// Cases per page of the caseload.
+constexpr std::int64_t kCaseloadPageSize = 25;
+
 void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
   router.add(Method::kGet, "/caseload", [ctx](http::Request& r) {
     const Principal& p = require(r, Action::kCaseRead);
@@ -601,7 +606,23 @@ void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
     CaseFilter f;
     f.mine = true;
     f.status = "active";
-    auto cases = CaseService(ctx.db).list(p, f, std::nullopt, 500);
+    // Pages of kCaseloadPageSize cases (?page=N, from 1); a page past the end shows the last.
+    std::int64_t page_no = 1;
+    if (auto q = r.query("page")) {
+      try {
+        page_no = std::max<std::int64_t>(1, std::stoll(*q));
+      } catch (const std::exception&) {
+      }
+    }
+    CaseService service(ctx.db);
+    auto found = service.page(p, f, (page_no - 1) * kCaseloadPageSize, kCaseloadPageSize);
+    const std::int64_t last_page =
+        std::max<std::int64_t>(1, (found.total + kCaseloadPageSize - 1) / kCaseloadPageSize);
+    if (page_no > last_page) {
+      page_no = last_page;
+      found = service.page(p, f, (page_no - 1) * kCaseloadPageSize, kCaseloadPageSize);
+    }
+    const auto& cases = found.cases;
     auto lease = ctx.db.acquire();
     // The next open action of each case, in one query.
     std::map<std::string, std::pair<std::string, std::string>> next;  // case -> (due, title)
@@ -641,8 +662,16 @@ void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
       rows.push_back(std::move(row));
     }
     const json alerts = alerts_json(ctx, lang, alerts_for(*lease, p, true, lang));
+    const std::int64_t first = (page_no - 1) * kCaseloadPageSize + 1;
+    json pager = {{"from", std::to_string(rows.empty() ? 0 : first)},
+                  {"to", std::to_string(first - 1 + static_cast<std::int64_t>(rows.size()))},
+                  {"total", std::to_string(found.total)},
+                  {"paged", found.total > kCaseloadPageSize}};
+    if (page_no > 1) pager["prev_href"] = "/caseload?page=" + std::to_string(page_no - 1);
+    if (page_no < last_page) pager["next_href"] = "/caseload?page=" + std::to_string(page_no + 1);
     json data = {{"cases", rows},
                  {"has_cases", !rows.empty()},
+                 {"pager", pager},
                  {"alerts", alerts},
                  {"has_alerts", !alerts.empty()}};
     return ctx.pages.render(r, 200, "casework/caseload", "caseload.title", "caseload", data);

@@ -18,16 +18,26 @@ struct Views::Compiled {
 
 namespace {
 
+// kainjow's set() and push_back() take a const reference and copy the whole subtree, which
+// made the conversion cost grow with depth (a page of 500 table rows was copied four times).
+// Each child is therefore added as a cheap placeholder, and the converted value is moved into
+// that slot: the slot belongs to `d`, which is not const, so casting away the accessor's const
+// is sound.
 mstch::data to_data(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
       mstch::data d{mstch::data::type::object};
-      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(*it));
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        d.set(it.key(), mstch::data{mstch::data::type::bool_false});
+        *const_cast<mstch::data*>(d.get(it.key())) = to_data(*it);
+      }
       return d;
     }
     case nlohmann::json::value_t::array: {
       mstch::data d{mstch::data::type::list};
-      for (const auto& item : j) d.push_back(to_data(item));
+      auto& items = const_cast<mstch::list&>(d.list_value());
+      items.reserve(j.size());
+      for (const auto& item : j) items.push_back(to_data(item));
       return d;
     }
     case nlohmann::json::value_t::string:

@@ -103,8 +103,15 @@ class PersonSearch {
   std::optional<std::uint16_t> find_code(const std::string& code) const;
   // Indexes one person. A merged person stays indexed under its own names but answers as
   // its survivor (searches for either file land on the survivor).
+  // With `bulk`, the names are queued there for one SearchIndex::add_all (start-up) instead
+  // of being indexed one by one.
+  struct BulkAdd {
+    std::vector<std::uint64_t> slots;
+    std::vector<match::PersonRecord> records;
+  };
   void apply(const std::string& id, const match::PersonRecord& record, const std::string& region,
-             const std::string& status, const std::optional<std::string>& merged_into);
+             const std::string& status, const std::optional<std::string>& merged_into,
+             BulkAdd* bulk = nullptr);
   std::uint32_t slot_for(const Ulid& id);  // requires the exclusive lock; creates the slot
   // The slot a hit answers as: the survivor of a merged slot (chains followed).
   std::uint32_t resolve(std::uint32_t slot) const;  // requires the shared lock

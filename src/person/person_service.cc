@@ -41,11 +41,12 @@ std::string lower_ascii(std::string s) {
 
 std::string next_file_number(db::Connection& conn) {
   // Read-then-write inside the caller's write transaction (SQLite holds the write lock;
-  // on PostgreSQL the UPDATE takes the row lock), so numbers never repeat.
-  auto updated = conn.query("UPDATE counters SET value = value + 1 WHERE name = 'person_file'");
-  if (updated.affected_rows == 0) {
-    conn.query("INSERT INTO counters(name, value) VALUES ('person_file', 1)");
-  }
+  // on PostgreSQL the UPDATE takes the row lock), so numbers never repeat. The row is
+  // created with ON CONFLICT: two first registrations at once on PostgreSQL would otherwise
+  // both insert it, and one would fail on the primary key.
+  conn.query(
+      "INSERT INTO counters(name, value) VALUES ('person_file', 0) ON CONFLICT (name) DO NOTHING");
+  conn.query("UPDATE counters SET value = value + 1 WHERE name = 'person_file'");
   const auto value =
       db::as_int(conn.query("SELECT value FROM counters WHERE name = 'person_file'").rows[0][0])
           .value_or(0);

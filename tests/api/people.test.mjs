@@ -141,7 +141,7 @@ const randomBirth = () => `${randomInt(2008, 2017)}-${String(randomInt(1, 13)).p
 function child(extra = {}) {
   const tag = latinTag();
   return {
-    first_name_ar: 'يوسف',
+    first_name_ar: `يوسف${arabicTag(tag).slice(0, 4)}`,
     last_name_ar: `العلوي${arabicTag(tag)}`,
     first_name_lat: `Youssef${tag}`,
     last_name_lat: `Alaoui${tag}`,

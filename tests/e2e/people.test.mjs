@@ -424,8 +424,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
   test('merge from a person file: both side by side, confirm, land on the survivor; an administrator undoes it', async () => {
     assert.equal(files.length, 2, 'the registration test ran first');
     const admin = `e2e-people-admin-${SUFFIX}`;
-    jisr(['user', 'add', '--db', DB_URL, '--username', admin, '--role', 'admin', '--scope', 'national',
-      '--lang', 'fr', '--password-stdin'], `${PASSWORD}\n`);
+    addUser({ username: admin, role: 'admin', scope: 'national', lang: 'fr', password: PASSWORD });
     await withPage({ locale: 'ar-MA' }, async (page) => {
       const problems = await watch(page);
       await login(page);

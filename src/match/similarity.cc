@@ -127,6 +127,13 @@ double log_likelihood_ratio(const Comparison& comparison, const MatchWeights& we
   const std::int8_t date = comparison.level[kBirthDate];
   if (first == kNameNone && comparison.level[kCin] != kCinExact && date >= 0) {
     total -= std::max(0.0, weights.weight(kBirthDate, date));
+  } else if (comparison.level[kLastName] == kNameNone && comparison.level[kCin] != kCinExact &&
+             date >= 0) {
+    // The same for unrelated namesakes: the birth date's u was estimated on candidate pairs
+    // whose names already look alike, but at national scale a common given name (Youssef,
+    // Fatima) is shared by several children born the same day in the same province. When
+    // the family names clearly differ, the date alone must not make them one person.
+    total -= std::max(0.0, weights.weight(kBirthDate, date));
   }
   return total;
 }

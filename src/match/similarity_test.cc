@@ -105,6 +105,22 @@ TEST(Score, IdentityCardOutweighsSpelling) {
   EXPECT_GT(score(a, b), 0.99);
 }
 
+TEST(Score, SameGivenNameAndBirthDayButAnotherFamilyIsNotAMatch) {
+  // Two boys called Youssef born the same day in Casablanca, of different families.
+  const auto a = person("يوسف", "العلوي", "Youssef", "Alaoui", Sex::kMale, "2012-05-03", "MA-CAS");
+  const auto b = person("يوسف", "بناني", "Youssef", "Bennani", Sex::kMale, "2012-05-03", "MA-CAS");
+  EXPECT_LT(score(a, b), 0.5);
+  // The same family name spelt another way stays a match.
+  const auto c = person("", "", "Youssef", "El Alaoui", Sex::kMale, "2012-05-03", "MA-CAS");
+  EXPECT_GT(score(a, c), 0.9);
+  // And an identity card still outweighs everything.
+  auto d = b;
+  auto e = a;
+  d.cin = "BK123456";
+  e.cin = "BK123456";
+  EXPECT_GT(score(d, e), 0.5);
+}
+
 TEST(Score, IsInUnitInterval) {
   const PersonRecord empty;
   const double s = score(empty, empty);

@@ -7,52 +7,64 @@
 //     node --test tests/api/concurrency.test.mjs
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { BASE, BIN, DB_URL, latinLetters, newSuffix } from '../lib/env.mjs';
+import { addUser, cliToken } from '../lib/cli.mjs';
+import { api, sessionCookie } from '../lib/http.mjs';
+import { createPerson } from '../lib/people.mjs';
 
-const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const BIN = process.env.JISR_BIN || '';
-const DB_URL = process.env.JISR_DB_URL || '';
-const SUFFIX = randomBytes(4).toString('hex');
-const TAG = [...SUFFIX].map((c) => 'abcdefghijklmnop'[parseInt(c, 16)]).join('');
-
-const jisr = (args, input) => execFileSync(BIN, args, {
-  input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000,
-});
+const PASSWORD = 'a-long-password-123';
+const SUFFIX = newSuffix();
+const TAG = latinLetters(SUFFIX);
 
 let token;
+let session;
 let personId;
+let caseId;
 
 before(async () => {
   assert.ok(BASE && BIN && DB_URL, 'set JISR_BASE_URL, JISR_BIN and JISR_DB_URL');
-  const username = `concurrency-coord-${SUFFIX}`;
-  jisr(['user', 'add', '--db', DB_URL, '--username', username, '--role', 'provincial_coordinator',
-    '--scope', 'province:MA-CAS', '--password-stdin'], 'a-long-password-123\n');
-  token = jisr(['token', 'create', '--db', DB_URL, '--user', username]).trim();
-  const res = await fetch(`${BASE}/api/v1/people`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({
-      first_name_lat: `Karim${TAG}`, last_name_lat: `Tazi${TAG}`, sex: 'M', birth_date: '2014-02-03',
-      birth_date_precision: 'exact', province: 'MA-CAS', target_groups: ['children_without_family'],
-      consent: { given: true }, confirm_new: true,
-    }),
+  const username = addUser({
+    username: `concurrency-coord-${SUFFIX}`, role: 'provincial_coordinator', scope: 'province:MA-CAS',
+    password: PASSWORD,
   });
-  const text = await res.text();
-  assert.equal(res.status, 201, text);
-  personId = JSON.parse(text).id;
+  token = cliToken(username);
+  personId = (await createPerson(token, TAG, { first_name_lat: `Karim${TAG}`, last_name_lat: `Tazi${TAG}`, sex: 'M' })).id;
+  // A provincial coordinator names the case's owner organization (docs/casework.md).
+  const org = await api('POST', '/api/v1/organizations', token, {
+    kind: 'association', name_fr: `Concurrence ${TAG}`, name_ar: `جمعية ${TAG}`, province: 'MA-CAS',
+  });
+  assert.equal(org.status, 201, org.where);
+  const c = await api('POST', '/api/v1/cases', token, {
+    person_id: personId, module: 'child_protection', risk_level: 'high', owner_org: org.body.id,
+  });
+  assert.equal(c.status, 201, c.where);
+  caseId = c.body.id;
+  session = await sessionCookie(username, PASSWORD);
 });
 
-test('64 concurrent requests for a person file page all answer 200, without waiting for the pool timeout', async () => {
+// Fires `n` GETs of `path` at once; returns the statuses of those that did not answer 200
+// (with the start of their body) and the wall time of the whole batch.
+async function burst(path, headers, n = 64) {
   const started = Date.now();
-  const statuses = await Promise.all(Array.from({ length: 64 }, async () => {
-    const res = await fetch(`${BASE}/people/${personId}`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'text/html' },
-    });
-    await res.arrayBuffer();
-    return res.status;
+  const answers = await Promise.all(Array.from({ length: n }, async () => {
+    const res = await fetch(`${BASE}${path}`, { headers: { accept: 'text/html', ...headers }, redirect: 'manual' });
+    const text = await res.text();
+    return { status: res.status, text };
   }));
   const elapsed = Date.now() - started;
-  assert.deepEqual(statuses.filter((s) => s !== 200), [], 'every request answered 200');
+  const failed = answers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.text.slice(0, 120)}`);
+  return { failed, elapsed, answers };
+}
+
+test('64 concurrent requests for a person file page all answer 200, without waiting for the pool timeout', async () => {
+  const { failed, elapsed } = await burst(`/people/${personId}`, { authorization: `Bearer ${token}` });
+  assert.deepEqual(failed, [], 'every request answered 200');
   assert.ok(elapsed < 4000, `64 pages took ${elapsed} ms (the pool gives up after 5000 ms)`);
+});
+
+test('64 concurrent requests for a case page (signed-in session) all answer 200, without waiting for the pool timeout', async () => {
+  const { failed, elapsed, answers } = await burst(`/cases/${caseId}`, { cookie: session });
+  assert.deepEqual(failed, [], 'every request answered 200');
+  assert.ok(answers.every((a) => a.text.includes(`Karim${TAG}`)), 'each answer is the case page of the person');
+  assert.ok(elapsed < 4000, `64 case pages took ${elapsed} ms (the pool gives up after 5000 ms)`);
 });

@@ -259,6 +259,7 @@ void AccessModule::decorate_layout(const http::Request& request, nlohmann::json&
     can["audit"] = p->can(Action::kAuditRead);
     can["organizations"] = p->can(Action::kOrganizationRead);
     can["casework"] = p->can(Action::kCaseRead);
+    can["dedup_review"] = p->can(Action::kPersonDedupReview);
   }
   layout["can"] = can;
 }

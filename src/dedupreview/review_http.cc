@@ -103,7 +103,8 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx) {
     if (more)
       data["next_href"] = "/duplicate-reviews?cursor=" + web::encode_cursor(reviews.back().id);
     if (params.after) data["first_href"] = "/duplicate-reviews";
-    return ctx.pages.render(r, 200, "dedupreview/list", "dedupreview.page.title", "people", data);
+    return ctx.pages.render(r, 200, "dedupreview/list", "dedupreview.page.title",
+                            "duplicate_reviews", data);
   });
 
   router.add(Method::kPost, "/duplicate-reviews/{id}/dismiss", [service](http::Request& r) {

@@ -156,3 +156,25 @@ test('dismiss: out of scope is 404, then dismissed once (409 after), audited, an
   assert.equal(dismissed.filter((x) => isPair(x, state.a, state.b)).length, 1, 'one row, still dismissed');
   assert.equal(dismissed.find((x) => isPair(x, state.a, state.b)).id, state.pair.id);
 });
+
+test('the main navigation links to the queue for those with person.dedup_review only', async () => {
+  const navLink = (html) => html.match(/<a\b[^>]*href="\/duplicate-reviews"[^>]*>([^<]*)<\/a>/);
+  for (const [lang, msgs] of [['fr', FR], ['ar', AR]]) {
+    for (const token of [state.cas, state.supervisor]) {
+      const r = await api('GET', `/people?lang=${lang}`, token, { accept: 'text/html', lang });
+      assert.equal(r.status, 200, r.where);
+      const link = navLink(r.text);
+      assert.ok(link, `${lang}: the navigation has the link`);
+      assert.equal(link[1].trim(), msgs['dedupreview.nav']);
+      assert.ok(!link[0].includes('aria-current'), 'not the current page on /people');
+    }
+  }
+  // On the queue itself the link is the current page.
+  const page = await api('GET', '/duplicate-reviews', state.cas, { accept: 'text/html' });
+  assert.match(navLink(page.text)[0], /aria-current="page"/);
+  // A social worker (no person.dedup_review) reads files but gets no link.
+  const worker = await api('GET', '/people', state.worker, { accept: 'text/html' });
+  assert.equal(worker.status, 200, worker.where);
+  assert.ok(worker.text.includes('href="/people"'), 'the worker has a navigation');
+  assert.equal(navLink(worker.text), null, 'no link for a social worker');
+});

@@ -23,6 +23,7 @@ const AR = JSON.parse(readFileSync(new URL('../../web/locales/dedupreview/ar.jso
 const PASSWORD = 'a-long-password-123';
 const SUFFIX = randomBytes(4).toString('hex');
 const COORDINATOR = `e2e-dupes-${SUFFIX}`;
+const WORKER = `e2e-dupes-sw-${SUFFIX}`;
 const TAG = [...SUFFIX].map((c) => 'bcdfghjklmnprstv'[parseInt(c, 16)]).join('');
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
@@ -44,6 +45,8 @@ describe('likely duplicates page in the browser (provincial coordinator, Arabic)
     assert.ok(BASE && BIN && DB_URL, 'set JISR_BASE_URL, JISR_BIN and JISR_DB_URL');
     jisr(['user', 'add', '--db', DB_URL, '--username', COORDINATOR, '--role', 'provincial_coordinator',
       '--scope', 'province:MA-CAS', '--lang', 'ar', '--password-stdin'], `${PASSWORD}\n`);
+    jisr(['user', 'add', '--db', DB_URL, '--username', WORKER, '--role', 'social_worker',
+      '--scope', 'province:MA-CAS', '--password-stdin'], `${PASSWORD}\n`);
     const token = jisr(['token', 'create', '--db', DB_URL, '--user', COORDINATOR]).trim();
     for (const [first, firstAr] of [['Mohamed', null], ['Mohammed', 'محمد']]) {
       const body = { first_name_lat: first, last_name_lat: `Bennani${TAG}`, sex: 'M', birth_date: '2013-06-21',
@@ -75,10 +78,10 @@ describe('likely duplicates page in the browser (provincial coordinator, Arabic)
     }
   }
 
-  async function login(page) {
+  async function login(page, username = COORDINATOR) {
     await page.goto(`${BASE}/login`);
     const form = page.locator('[data-testid=login-form]');
-    await form.locator('input[name=username]').fill(COORDINATOR);
+    await form.locator('input[name=username]').fill(username);
     await form.locator('input[name=password]').fill(PASSWORD);
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('button[type=submit]').click()]);
   }
@@ -134,6 +137,25 @@ describe('likely duplicates page in the browser (provincial coordinator, Arabic)
       await page.goto(`${BASE}/duplicate-reviews?limit=500`);
       assert.equal(await ourRow(page).count(), 0, 'dismissed pairs leave the list');
       assert.deepEqual(problems, []);
+    });
+  });
+
+  test('the main navigation leads a coordinator to the queue; a social worker has no such link', async () => {
+    await withPage({ locale: 'fr-FR' }, async (page) => {
+      await login(page);
+      await page.goto(`${BASE}/people`);
+      const link = page.locator('header nav [data-testid=nav-duplicate-reviews]');
+      assert.equal((await link.textContent()).trim(), AR['dedupreview.nav']);
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+      assert.equal(new URL(page.url()).pathname, '/duplicate-reviews');
+      assert.equal((await page.locator('h1').textContent()).trim(), AR['dedupreview.page.title']);
+      assert.equal(await page.locator('header nav a[aria-current=page]').getAttribute('href'), '/duplicate-reviews');
+    });
+    await withPage({ locale: 'fr-FR' }, async (page) => {
+      await login(page, WORKER);
+      await page.goto(`${BASE}/people`);
+      assert.ok(await page.locator('header nav a[href="/people"]').count() > 0, 'the worker has a navigation');
+      assert.equal(await page.locator('header nav a[href="/duplicate-reviews"]').count(), 0);
     });
   });
 });

@@ -228,20 +228,33 @@ http::Response render_form(const web::ModuleContext& ctx, const http::Request& r
 }
 
 // The undo page of a merged record, for administrators (who do not read files: it shows
-// the two file numbers and what moved, not the person).
+// the two file numbers and what moved, not the person). On a survivor it lists the records
+// merged into it, each linking to its own undo page.
 http::Response render_unmerge(const web::ModuleContext& ctx, PersonService& service,
                               const http::Request& r, const std::string& error_key) {
   const auto& p = access::require(r, Action::kPersonUnmerge);
   const auto* principal = access::principal_of(r);
-  auto lease = ctx.db.acquire();
-  auto person = find_visible(*lease, p, r.param("id"));
+  std::optional<Person> person;
+  {
+    auto lease = ctx.db.acquire();  // returned before the service borrows its own
+    person = find_visible(*lease, p, r.param("id"));
+  }
   if (!person) throw NotFound();
   nlohmann::json data = {{"id", person->id},
                          {"file_number", person->file_number},
                          {"csrf", principal ? principal->csrf_token : ""},
                          {"undone", r.query("undone").has_value()}};
   if (!error_key.empty()) data["error"] = ctx.catalogs.get(r.lang, error_key);
+  nlohmann::json merged_records = nlohmann::json::array();
+  for (const auto& m : service.merged_into(p, person->id)) {
+    merged_records.push_back({{"file_number", m.file_number},
+                              {"merged_at", timeutil::display_utc(m.merged_at)},
+                              {"href", "/people/" + m.id}});
+  }
+  data["has_merged_records"] = !merged_records.empty();
+  data["merged_records"] = std::move(merged_records);
   if (auto m = service.last_merge(p, person->id)) {
+    auto lease = ctx.db.acquire();
     auto into = find(*lease, m->into_id);
     nlohmann::json merge = {{"into_file_number", into ? into->file_number : m->into_id},
                             {"merged_at", timeutil::display_utc(m->merged_at)},
@@ -461,14 +474,16 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
   router.add(Method::kGet, "/people/{id}", [service, ctx, sections](http::Request& r) {
     const auto* who = access::principal_of(r);
     if (who && !who->can(Action::kPersonRead) && who->can(Action::kPersonUnmerge)) {
-      // An administrator opening a merged record (or one just unmerged) gets the undo page,
-      // not the file; any other record stays forbidden.
+      // An administrator opening a merged record (or one just unmerged, or a survivor) gets
+      // the undo page, not the file; any other record stays forbidden.
       std::optional<Person> target;
       {
         auto lease = ctx.db.acquire();
         target = find_visible(*lease, *who, r.param("id"));
       }
-      if (target && (target->status == "merged" || r.query("undone"))) {
+      // A survivor lists the records merged into it (links to their undo pages).
+      if (target && (target->status == "merged" || r.query("undone") ||
+                     !service->merged_into(*who, target->id, 1).empty())) {
         return render_unmerge(ctx, *service, r, {});
       }
     }

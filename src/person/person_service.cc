@@ -789,6 +789,27 @@ std::optional<PersonService::MergeRecord> PersonService::last_merge(const access
   return m;
 }
 
+std::vector<PersonService::MergedRecord> PersonService::merged_into(const access::Principal& by,
+                                                                    const std::string& into_id,
+                                                                    int limit) {
+  if (!by.can(access::Action::kPersonUnmerge)) throw Forbidden();
+  std::vector<db::Value> params = {db::Value(into_id)};
+  std::string sql =
+      "SELECT p.id, p.file_number, m.merged_at FROM person_merges m "
+      "JOIN people p ON p.id = m.person_id "
+      "WHERE m.into_id = $1 AND m.undone_at IS NULL AND p.status = 'merged' "
+      "AND p.merged_into = $1 AND " +
+      scope_condition(by, "p", params);
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY m.merged_at DESC, m.id DESC LIMIT $" + std::to_string(params.size());
+  auto lease = db_.acquire();
+  std::vector<MergedRecord> out;
+  for (const auto& r : lease->query(sql, params).rows) {
+    out.push_back({db::text_or(r[0], ""), db::text_or(r[1], ""), db::text_or(r[2], "")});
+  }
+  return out;
+}
+
 Person PersonService::unmerge(const access::Principal& by, const audit::Actor& actor,
                               const std::string& id) {
   if (!by.can(access::Action::kPersonUnmerge)) throw Forbidden();

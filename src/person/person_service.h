@@ -109,6 +109,15 @@ class PersonService {
   };
   std::optional<MergeRecord> last_merge(const access::Principal& by, const std::string& id);
 
+  // The records merged into `into_id` whose merge can still be undone (status merged,
+  // pointing to it, merge not undone) and that `by` may see, newest merge first, at most
+  // `limit`: the survivor's list of links to their undo pages. Needs person.unmerge.
+  struct MergedRecord {
+    std::string id, file_number, merged_at;
+  };
+  std::vector<MergedRecord> merged_into(const access::Principal& by, const std::string& into_id,
+                                        int limit = 50);
+
   // Loads a person by file number, visible to `by` (the merge form names the survivor so).
   std::optional<Person> find_by_file_number(const access::Principal& by,
                                             const std::string& file_number);

@@ -421,7 +421,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
       });
     }
   });
-  test('merge from a person file: both side by side, confirm, land on the survivor; an administrator undoes it', async () => {
+  test('merge from a person file: both side by side, confirm, land on the survivor; an administrator finds it from the survivor and undoes it', async () => {
     assert.equal(files.length, 2, 'the registration test ran first');
     const admin = `e2e-people-admin-${SUFFIX}`;
     addUser({ username: admin, role: 'admin', scope: 'national', lang: 'fr', password: PASSWORD });
@@ -455,11 +455,18 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
       await page.waitForTimeout(100);
       assert.deepEqual(problems, [], problems.join('\n'));
     });
-    // The administrator (who reads no files) opens the merged record: the undo page.
+    // The administrator (who reads no files) opens the survivor: the records merged into it,
+    // each a link to its undo page.
     await withPage({ locale: 'fr-FR' }, async (page) => {
       const problems = await watch(page);
       await login(page, admin);
-      await page.goto(`${BASE}/people/${files[1].id}`);
+      await page.goto(`${BASE}/people/${files[0].id}`);
+      assert.equal(await page.locator('[data-testid=person-identity]').count(), 0, 'not the file itself');
+      const link = page.locator('[data-testid=merged-records] [data-testid=merged-record-link]');
+      assert.equal(await link.count(), 1);
+      assert.equal((await link.textContent()).trim(), files[1].fileNumber);
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+      assert.equal(new URL(page.url()).pathname, `/people/${files[1].id}`);
       assert.equal((await page.locator('[data-testid=unmerge-into]').textContent()).trim(), files[0].fileNumber);
       assert.equal(await page.locator('[data-testid=person-identity]').count(), 0, 'not the file itself');
       await submit(page, page.locator('[data-testid=unmerge-form]'));

@@ -1,9 +1,11 @@
 // src/dedupreview/review_service.cc
 #include "dedupreview/review_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <tuple>
 
 #include "platform/error.h"
 #include "platform/util/ids.h"
@@ -46,7 +48,7 @@ constexpr const char* kReviewColumns =
 }  // namespace
 
 RunStats run_into_queue(db::Database& db, const audit::Actor& actor,
-                        const match::DedupOptions& options) {
+                        const match::DedupOptions& options, std::size_t store_chunk) {
   RunStats stats;
   auto started = std::chrono::steady_clock::now();
   std::vector<std::string> ids;
@@ -89,17 +91,47 @@ RunStats run_into_queue(db::Database& db, const audit::Actor& actor,
   };
   const std::int64_t before = count();
   const std::string now = timeutil::now_utc();
+  // Each pair once, in byte order (a statement may not upsert the same row twice on
+  // PostgreSQL); sorted, so that chunks touch neighbouring index pages.
+  std::vector<std::tuple<std::string, std::string, double>> pairs;
+  pairs.reserve(result.pairs.size());
   for (const match::ScoredPair& pair : result.pairs) {
     std::string a = ids[pair.a], b = ids[pair.b];
     if (b < a) std::swap(a, b);
-    // A known pair keeps its status (dismissed stays dismissed) and gets the new score.
-    tx.query(
+    pairs.emplace_back(std::move(a), std::move(b), pair.score);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end(),
+                          [](const auto& x, const auto& y) {
+                            return std::get<0>(x) == std::get<0>(y) &&
+                                   std::get<1>(x) == std::get<1>(y);
+                          }),
+              pairs.end());
+  // One multi-row upsert per chunk (one round trip per pair was most of the store time on
+  // PostgreSQL). A known pair keeps its status (dismissed stays dismissed) and gets the new
+  // score.
+  const std::size_t chunk = std::max<std::size_t>(1, store_chunk);
+  for (std::size_t start = 0; start < pairs.size(); start += chunk) {
+    const std::size_t end = std::min(pairs.size(), start + chunk);
+    std::string sql =
         "INSERT INTO duplicate_reviews(id, person_a, person_b, score, status, found_at, "
-        "last_seen_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5) "
-        "ON CONFLICT (person_a, person_b) DO UPDATE SET score = excluded.score, "
-        "last_seen_at = excluded.last_seen_at",
-        {db::Value(ids::new_id()), db::Value(a), db::Value(b), db::Value(pair.score),
-         db::Value(now)});
+        "last_seen_at) VALUES ";
+    std::vector<db::Value> params = {db::Value(now)};
+    params.reserve(1 + 4 * (end - start));
+    for (std::size_t i = start; i < end; ++i) {
+      const auto n = params.size();
+      sql += i == start ? "(" : ", (";
+      for (std::size_t k = 1; k <= 4; ++k) sql += "$" + std::to_string(n + k) + ", ";
+      sql += "'pending', $1, $1)";
+      params.emplace_back(ids::new_id());
+      params.emplace_back(std::get<0>(pairs[i]));
+      params.emplace_back(std::get<1>(pairs[i]));
+      params.emplace_back(std::get<2>(pairs[i]));
+    }
+    sql +=
+        " ON CONFLICT (person_a, person_b) DO UPDATE SET score = excluded.score, "
+        "last_seen_at = excluded.last_seen_at";
+    tx.query(sql, params);
   }
   const std::int64_t after = count();
   stats.new_pairs = static_cast<std::size_t>(after - before);

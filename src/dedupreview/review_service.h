@@ -34,9 +34,12 @@ struct RunStats {
 // matcher with `options`, and files every likely pair: new pairs as pending; known pairs
 // keep their status (a dismissed pair is never filed again) and get the new score. One
 // write transaction, audited as one "create" of record type duplicate_review_run with the
-// counts. Progress goes to options.progress when set.
+// counts; the pairs are upserted `store_chunk` to a statement (multi-row INSERT ... ON
+// CONFLICT, parameterised: 4 parameters a pair). Progress goes to options.progress when set.
+inline constexpr std::size_t kStoreChunk = 500;
 RunStats run_into_queue(db::Database& db, const audit::Actor& actor,
-                        const match::DedupOptions& options = {});
+                        const match::DedupOptions& options = {},
+                        std::size_t store_chunk = kStoreChunk);
 
 struct Review {
   std::string id;

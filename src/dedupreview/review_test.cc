@@ -107,5 +107,43 @@ TEST_F(ReviewServiceTest, PairsAreScopedDismissedAndNeverResurrected) {
   EXPECT_THROW(service.list(coordinator("MA-CAS"), "bogus", std::nullopt, 50), Invalid);
 }
 
+TEST_F(ReviewServiceTest, PairsAreStoredInChunksOnceEach) {
+  // Five families of two spellings each: at least five likely pairs, stored two to a
+  // statement (several full chunks and a last partial one), then re-run three to a statement.
+  const char* families[] = {"Alaoui", "Bennani", "Tazi", "Idrissi", "Fassi"};
+  for (const char* family : families) {
+    const std::string other = std::string("El ") + family;
+    add("", "", "Youssef", family, "2014-03-02", "MA-CAS");
+    add("", "", "Youssouf", other.c_str(), "2014-03-02", "MA-CAS");
+  }
+  const RunStats first = run_into_queue(*db_, actor, {}, 2);
+  ASSERT_GE(first.likely_pairs, 5u);
+  EXPECT_EQ(first.new_pairs, first.likely_pairs);
+  auto lease = db_->acquire();
+  const auto rows = [&] {
+    return lease->query(
+        "SELECT person_a, person_b, status, found_at, last_seen_at FROM duplicate_reviews "
+        "ORDER BY person_a, person_b");
+  };
+  const auto filed = rows();
+  ASSERT_EQ(filed.rows.size(), first.likely_pairs);
+  for (const auto& r : filed.rows) {
+    EXPECT_LT(db::text_or(r[0], ""), db::text_or(r[1], ""));  // byte order, each pair once
+    EXPECT_EQ(db::text_or(r[2], ""), "pending");
+    EXPECT_EQ(db::text_or(r[3], ""), db::text_or(r[4], ""));
+  }
+
+  const RunStats second = run_into_queue(*db_, actor, {}, 3);
+  EXPECT_EQ(second.likely_pairs, first.likely_pairs);
+  EXPECT_EQ(second.new_pairs, 0u);
+  EXPECT_EQ(second.known_pairs, first.likely_pairs);
+  const auto again = rows();
+  ASSERT_EQ(again.rows.size(), filed.rows.size());
+  for (std::size_t i = 0; i < again.rows.size(); ++i) {
+    EXPECT_EQ(db::text_or(again.rows[i][0], ""), db::text_or(filed.rows[i][0], ""));
+    EXPECT_EQ(db::text_or(again.rows[i][3], ""), db::text_or(filed.rows[i][3], ""));  // found_at
+  }
+}
+
 }  // namespace
 }  // namespace jisr::dedupreview

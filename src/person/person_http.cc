@@ -177,6 +177,22 @@ nlohmann::json form_values(const Person& p) {
           {"groups", groups}};
 }
 
+// The person form's values as submitted (create and edit), to show it again with its errors:
+// every text field as typed, consent, and the target groups `in` read from the form.
+nlohmann::json submitted_values(const web::Form& form, const PersonInput& in) {
+  nlohmann::json values = {{"nationality", form.get("nationality")},
+                           {"consent", form.get("consent") == "1"}};
+  for (const char* k : {"first_name_ar", "last_name_ar", "first_name_lat", "last_name_lat", "sex",
+                        "birth_date", "birth_date_precision", "cin", "birth_certificate_number",
+                        "rnp_rsu_id", "disability_card_number", "father_first_name", "province"}) {
+    values[k] = form.get(k);
+  }
+  values["groups"] = nlohmann::json::object();
+  for (const auto& g : in.target_groups.value_or(std::vector<std::string>{}))
+    values["groups"][g] = true;
+  return values;
+}
+
 http::Response render_form(const web::ModuleContext& ctx, const http::Request& r, int status,
                            const nlohmann::json& values,
                            const std::map<std::string, std::string>& errors,
@@ -451,16 +467,7 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
     const auto& p = access::require(r, Action::kPersonWrite);
     web::Form form(r);
     auto in = input_from_form(form);
-    nlohmann::json values = {{"nationality", form.get("nationality")},
-                             {"consent", form.get("consent") == "1"}};
-    for (const char* k :
-         {"first_name_ar", "last_name_ar", "first_name_lat", "last_name_lat", "sex", "birth_date",
-          "birth_date_precision", "cin", "birth_certificate_number", "rnp_rsu_id",
-          "disability_card_number", "father_first_name", "province"}) {
-      values[k] = form.get(k);
-    }
-    values["groups"] = nlohmann::json::object();
-    for (const auto& g : *in.target_groups) values["groups"][g] = true;
+    const nlohmann::json values = submitted_values(form, in);
     try {
       auto created = service->create(p, access::actor_of(r), in, form.get("confirm_new") == "1");
       return http::Response::redirect("/people/" + created.id);
@@ -613,17 +620,8 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
     const auto& p = access::require(r, Action::kPersonWrite);
     web::Form form(r);
     auto in = input_from_form(form);
-    nlohmann::json values = {{"nationality", form.get("nationality")},
-                             {"consent", form.get("consent") == "1"},
-                             {"version", form.get("version")}};
-    for (const char* k :
-         {"first_name_ar", "last_name_ar", "first_name_lat", "last_name_lat", "sex", "birth_date",
-          "birth_date_precision", "cin", "birth_certificate_number", "rnp_rsu_id",
-          "disability_card_number", "father_first_name", "province"}) {
-      values[k] = form.get(k);
-    }
-    values["groups"] = nlohmann::json::object();
-    for (const auto& g : *in.target_groups) values["groups"][g] = true;
+    nlohmann::json values = submitted_values(form, in);
+    values["version"] = form.get("version");
     std::int64_t version = -1;
     try {
       version = std::stoll(form.get("version"));

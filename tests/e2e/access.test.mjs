@@ -8,15 +8,12 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { assertAccessible, isNoise, launchBrowser } from '../lib/browser.mjs';
+import {
+  assertAccessible, fieldLabel as label, htmlAttr, isNoise, launchBrowser, submitLogin, watchProblems, withPage,
+} from '../lib/browser.mjs';
 import { addUser } from '../lib/cli.mjs';
+import { BASE, BIN, DB_URL, catalog } from '../lib/env.mjs';
 
-const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const BIN = process.env.JISR_BIN || '';
-const DB_URL = process.env.JISR_DB_URL || '';
-const catalog = (lang) =>
-  JSON.parse(readFileSync(new URL(`../../web/locales/${lang}.json`, import.meta.url), 'utf8'));
 const FR = catalog('fr');
 const AR = catalog('ar');
 
@@ -41,35 +38,10 @@ describe('sign-in and user administration in the browser', () => {
     if (browser) await browser.close();
   });
 
-  // Opens a fresh context (own cookies) and page; `fn` gets the page; the context is
-  // always closed.
-  async function withPage(options, fn) {
-    const context = await browser.newContext(options);
-    context.setDefaultTimeout(10_000);
-    context.setDefaultNavigationTimeout(15_000);
-    try {
-      return await fn(await context.newPage(), context);
-    } finally {
-      await context.close();
-    }
-  }
-
-  const htmlAttr = (page, name) => page.locator('html').getAttribute(name);
   const path = (page) => {
     const url = new URL(page.url());
     return url.pathname + url.search;
   };
-
-  // Fills and sends the sign-in form of the current page; waits for the page that follows.
-  async function submitLogin(page, username, password) {
-    const form = page.locator('[data-testid=login-form]');
-    await form.locator('input[name=username]').fill(username);
-    await form.locator('input[name=password]').fill(password);
-    await Promise.all([
-      page.waitForNavigation({ waitUntil: 'load' }),
-      form.locator('button[type=submit]').click(),
-    ]);
-  }
 
   async function login(page, username = ADMIN, password = PASSWORD) {
     await page.goto(`${BASE}/login`);
@@ -78,9 +50,6 @@ describe('sign-in and user administration in the browser', () => {
 
   // Opens a page in a given language, whatever the signed-in user's preference.
   const gotoIn = (page, lang, p) => page.goto(`${BASE}/lang/${lang}?next=${encodeURIComponent(p)}`);
-
-  // A label's text, with or without the required-field asterisk after it.
-  const label = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?\\s*$`);
 
   // The ids in a field's aria-describedby.
   const describedBy = async (field) =>
@@ -94,7 +63,7 @@ describe('sign-in and user administration in the browser', () => {
   }
 
   test('sign in (French): generic error first, then the header names the user', async () => {
-    await withPage({ locale: 'fr-FR' }, async (page) => {
+    await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       const response = await page.goto(`${BASE}/login`);
       assert.equal(response.status(), 200);
       assert.equal(await htmlAttr(page, 'lang'), 'fr');
@@ -134,7 +103,7 @@ describe('sign-in and user administration in the browser', () => {
   });
 
   test('htmx requests carry the CSRF token in X-CSRF-Token (app.js)', async () => {
-    await withPage({ locale: 'fr-FR' }, async (page) => {
+    await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       await login(page);
       const csrf = await page.locator('meta[name=csrf-token]').getAttribute('content');
       let seen = null;
@@ -149,7 +118,7 @@ describe('sign-in and user administration in the browser', () => {
   });
 
   test('create a user in Arabic: error next to the password, nothing typed lost, then saved', async () => {
-    await withPage({ locale: 'fr-FR' }, async (page) => {
+    await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       const problems = [];
       page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
       page.on('console', (msg) => {
@@ -285,7 +254,7 @@ describe('sign-in and user administration in the browser', () => {
   });
 
   test('sign out; a protected page then asks to sign in and comes back after', async () => {
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       await login(page);
       await gotoIn(page, 'ar', '/admin/users');
       assert.equal(await htmlAttr(page, 'dir'), 'rtl');
@@ -306,7 +275,7 @@ describe('sign-in and user administration in the browser', () => {
   });
 
   test('a disabled account cannot sign in (generic message)', async () => {
-    await withPage({ locale: 'fr-FR' }, async (page) => {
+    await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       await login(page, NEW_USER, PASSWORD);
       assert.equal(new URL(page.url()).pathname, '/login');
       assert.equal(await page.locator('[data-testid=user-name]').count(), 0);
@@ -317,24 +286,8 @@ describe('sign-in and user administration in the browser', () => {
 
   test('no CSP violation, console error or failed request on the new pages', async () => {
     for (const locale of ['fr-FR', 'ar-MA']) {
-      await withPage({ locale }, async (page) => {
-        const problems = [];
-        await page.exposeFunction('__jisrCspViolation', (text) => problems.push(`CSP: ${text}`));
-        await page.addInitScript(() => {
-          document.addEventListener('securitypolicyviolation', (e) => {
-            window.__jisrCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
-          });
-        });
-        page.on('console', (msg) => {
-          if (msg.type() === 'error' && !isNoise(msg.location().url)) problems.push(`console: ${msg.text()}`);
-        });
-        page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-        page.on('requestfailed', (req) => {
-          if (!isNoise(req.url())) problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`);
-        });
-        page.on('response', (res) => {
-          if (res.status() >= 400 && !isNoise(res.url())) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-        });
+      await withPage(browser, { locale }, async (page) => {
+        const problems = await watchProblems(page);
         await page.goto(`${BASE}/login`, { waitUntil: 'load' });
         await submitLogin(page, ADMIN, PASSWORD);
         for (const p of ['/admin/users', '/admin/users/new', '/audit']) {
@@ -348,7 +301,7 @@ describe('sign-in and user administration in the browser', () => {
   });
 
   test('phone width: no sideways scrolling, user rows become cards, 44 px touch targets', async () => {
-    await withPage({ locale: 'ar-MA', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
       await login(page);
       for (const p of ['/login', '/admin/users', '/admin/users/new', '/audit']) {
         await gotoIn(page, 'ar', p);
@@ -377,7 +330,7 @@ describe('sign-in and user administration in the browser', () => {
       ['fr-FR', '/admin/users', true],
     ];
     for (const [locale, p, signedIn] of pages) {
-      await withPage({ locale, bypassCSP: true }, async (page) => {
+      await withPage(browser, { locale, bypassCSP: true }, async (page) => {
         if (signedIn) await login(page);
         await gotoIn(page, locale.slice(0, 2), p);
         assert.equal(path(page), p, 'on the page to check');

@@ -4,18 +4,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { assertAccessible, launchBrowser, signIn } from '../lib/browser.mjs';
+import { assertAccessible, launchBrowser, signIn, withPage } from '../lib/browser.mjs';
 import { addUser } from '../lib/cli.mjs';
+import { BASE, BIN, DB_URL, catalog } from '../lib/env.mjs';
 
-const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const BIN = process.env.JISR_BIN || '';
-const DB_URL = process.env.JISR_DB_URL || '';
-const catalog = (lang) => ({
-  ...JSON.parse(readFileSync(new URL(`../../web/locales/${lang}.json`, import.meta.url), 'utf8')),
-  ...JSON.parse(readFileSync(new URL(`../../web/locales/org/${lang}.json`, import.meta.url), 'utf8')),
-});
-const AR = catalog('ar');
+const AR = catalog('ar', 'org');
 
 const PASSWORD = 'a-long-password-123';
 const SUFFIX = randomBytes(4).toString('hex');
@@ -31,20 +24,11 @@ describe('institutions registry in the browser', () => {
   });
   after(async () => { if (browser) await browser.close(); });
 
-  async function withPage(options, fn) {
-    const context = await browser.newContext(options);
-    context.setDefaultTimeout(10_000);
-    try {
-      return await fn(await context.newPage());
-    } finally {
-      await context.close();
-    }
-  }
   const login = (page) => signIn(page, COORD, PASSWORD);
   const submit = (page, locator) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
 
   test('import page: choose a CSV file, check it, see every row error in Arabic; nothing written', async () => {
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       await login(page);
       await page.goto(`${BASE}/organizations/import`);
       const form = page.locator('[data-testid=import-form]');
@@ -60,7 +44,7 @@ describe('institutions registry in the browser', () => {
   });
 
   test('create an institution in Arabic and find it through the filters', async () => {
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       const problems = [];
       page.on('pageerror', (e) => problems.push(e.message));
       await login(page);
@@ -122,7 +106,7 @@ describe('institutions registry in the browser', () => {
 
   test('accessibility (axe-core): institution pages have no serious or critical violation', async () => {
     for (const p of ['/institutions', '/institutions/new', '/institutions/expiring', '/organizations/import']) {
-      await withPage({ locale: 'ar-MA', bypassCSP: true }, async (page) => {
+      await withPage(browser, { locale: 'ar-MA', bypassCSP: true }, async (page) => {
         await login(page);
         await page.goto(`${BASE}${p}`);
         await assertAccessible(page, `${p}`);

@@ -11,16 +11,14 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { assertAccessible, isNoise, launchBrowser, signIn } from '../lib/browser.mjs';
+import {
+  assertAccessible, fieldLabel as label, htmlAttr, launchBrowser, signIn, submitForm as submit,
+  watchProblems as watch, withPage,
+} from '../lib/browser.mjs';
 import { addUser } from '../lib/cli.mjs';
+import { BASE, BIN, DB_URL, catalog } from '../lib/env.mjs';
 
-const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const BIN = process.env.JISR_BIN || '';
-const DB_URL = process.env.JISR_DB_URL || '';
-const catalog = (lang, module) => JSON.parse(readFileSync(
-  new URL(`../../web/locales/${module ? `${module}/` : ''}${lang}.json`, import.meta.url), 'utf8'));
-const AR = { ...catalog('ar'), ...catalog('ar', 'person') };
+const AR = catalog('ar', 'person');
 
 const PASSWORD = 'a-long-password-123';
 const SUFFIX = randomBytes(4).toString('hex');
@@ -56,34 +54,9 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
     if (browser) await browser.close();
   });
 
-  async function withPage(options, fn) {
-    const context = await browser.newContext(options);
-    context.setDefaultTimeout(10_000);
-    context.setDefaultNavigationTimeout(15_000);
-    try {
-      return await fn(await context.newPage(), context);
-    } finally {
-      await context.close();
-    }
-  }
-
-  const htmlAttr = (page, name) => page.locator('html').getAttribute(name);
-
-  // A label's text, with or without the required-field asterisk after it.
-  const label = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?\\s*$`);
-
   async function login(page, username = COORDINATOR) {
     await signIn(page, username, PASSWORD);
     assert.equal(new URL(page.url()).pathname, '/', 'signed in');
-  }
-
-  // Sends a form by its submit button; waits for the page that follows.
-  async function submit(page, form) {
-    const [response] = await Promise.all([
-      page.waitForNavigation({ waitUntil: 'load' }),
-      form.locator('button[type=submit]').click(),
-    ]);
-    return response;
   }
 
   // Fills the registration form with CHILD (the labels are the Arabic ones).
@@ -103,35 +76,8 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
     return form;
   }
 
-  // Collects CSP violations, console errors, page errors and failed requests of a page.
-  async function watch(page, { allowStatus = [] } = {}) {
-    const problems = [];
-    await page.exposeFunction('__jisrCspViolation', (text) => problems.push(`CSP: ${text}`));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        window.__jisrCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
-      });
-    });
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error' || isNoise(msg.location().url)) return;
-      // A form refused with 409 (possible duplicate) is an expected answer, not a fault.
-      if (allowStatus.some((s) => msg.text().includes(`status of ${s}`))) return;
-      problems.push(`console: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('requestfailed', (req) => {
-      if (!isNoise(req.url())) problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`);
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400 && !isNoise(res.url()) && !allowStatus.includes(res.status())) {
-        problems.push(`HTTP ${res.status()}: ${res.url()}`);
-      }
-    });
-    return problems;
-  }
-
   test('register a child in Arabic, get warned of the duplicate, confirm, find both', async () => {
-    await withPage({ locale: 'fr-FR' }, async (page) => {
+    await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       const problems = await watch(page, { allowStatus: [409] });
       await login(page);
       // The coordinator's language is Arabic, whatever the browser asks for.
@@ -260,7 +206,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
   });
 
   test('a validation error sits next to its field, in Arabic, nothing typed lost', async () => {
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       const problems = await watch(page, { allowStatus: [422] });
       await login(page);
       await page.goto(`${BASE}/people/new`);
@@ -292,7 +238,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
 
   test('edit from the file: the form holds the file, saving comes back to it; a stale form is refused', async () => {
     assert.equal(files.length, 2, 'the registration test ran first');
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       const problems = await watch(page, { allowStatus: [409] });
       await login(page);
       await page.goto(`${BASE}/people/${files[1].id}`);
@@ -340,7 +286,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
 
   test('phone width: no sideways scrolling, people rows become cards', async () => {
     assert.equal(files.length, 2, 'the registration test ran first');
-    await withPage({ locale: 'ar-MA', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
       await login(page);
       for (const p of [`/people?q=${encodeURIComponent(CHILD.last_name_lat)}`, '/people/new', `/people/${files[0].id}`]) {
         await page.goto(`${BASE}${p}`);
@@ -362,7 +308,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
 
   test('printing the file: the identity block stays, the navigation goes', async () => {
     assert.equal(files.length, 2, 'the registration test ran first');
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       await login(page);
       await page.goto(`${BASE}/people/${files[0].id}`);
       await page.emulateMedia({ media: 'print' });
@@ -389,7 +335,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
       ['fr-FR', 'fr', `/people?q=${encodeURIComponent(`nobody-${SUFFIX}`)}`],
     ];
     for (const [locale, lang, p] of checks) {
-      await withPage({ locale, bypassCSP: true }, async (page) => {
+      await withPage(browser, { locale, bypassCSP: true }, async (page) => {
         await login(page);
         if (p === 'duplicates') {
           await page.goto(`${BASE}/lang/${lang}?next=${encodeURIComponent('/people/new')}`);
@@ -408,7 +354,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
   test('no CSP violation, console error or failed request on the people pages', async () => {
     assert.equal(files.length, 2, 'the registration test ran first');
     for (const locale of ['fr-FR', 'ar-MA']) {
-      await withPage({ locale }, async (page) => {
+      await withPage(browser, { locale }, async (page) => {
         const problems = await watch(page);
         await login(page);
         for (const p of ['/people', `/people?q=${encodeURIComponent(CHILD.last_name_lat)}`, '/people/new',
@@ -425,7 +371,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
     assert.equal(files.length, 2, 'the registration test ran first');
     const admin = `e2e-people-admin-${SUFFIX}`;
     addUser({ username: admin, role: 'admin', scope: 'national', lang: 'fr', password: PASSWORD });
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       const problems = await watch(page);
       await login(page);
       await page.goto(`${BASE}/people/${files[1].id}`);
@@ -457,7 +403,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
     });
     // The administrator (who reads no files) opens the survivor: the records merged into it,
     // each a link to its undo page.
-    await withPage({ locale: 'fr-FR' }, async (page) => {
+    await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       const problems = await watch(page);
       await login(page, admin);
       await page.goto(`${BASE}/people/${files[0].id}`);
@@ -476,7 +422,7 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
       assert.deepEqual(problems, [], problems.join('\n'));
     });
     // Two files again.
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       await login(page);
       await page.goto(`${BASE}/people/${files[1].id}`);
       assert.equal(new URL(page.url()).pathname, `/people/${files[1].id}`);

@@ -7,11 +7,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { assertAccessible, isNoise, launchBrowser } from '../lib/browser.mjs';
-
-const BASE = (process.env.JISR_BASE_URL || '').replace(/\/+$/, '');
-const catalog = (lang) =>
-  JSON.parse(readFileSync(new URL(`../../web/locales/${lang}.json`, import.meta.url), 'utf8'));
+import { assertAccessible, htmlAttr, launchBrowser, watchProblems, withPage } from '../lib/browser.mjs';
+import { BASE, catalog } from '../lib/env.mjs';
 const AR = catalog('ar');
 
 // The expected counts come from the reference data, not from memory.
@@ -32,23 +29,8 @@ describe('territories page in the browser', () => {
     if (browser) await browser.close();
   });
 
-  // Opens a fresh context (own cookies) and page; `fn` gets the page; the context is
-  // always closed.
-  async function withPage(options, fn) {
-    const context = await browser.newContext(options);
-    context.setDefaultTimeout(10_000);
-    context.setDefaultNavigationTimeout(15_000);
-    try {
-      return await fn(await context.newPage(), context);
-    } finally {
-      await context.close();
-    }
-  }
-
-  const htmlAttr = (page, name) => page.locator('html').getAttribute(name);
-
   test('French by default: lang, direction, every region and province', async () => {
-    await withPage({ locale: 'fr-FR' }, async (page) => {
+    await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       const response = await page.goto(`${BASE}/territories`);
       assert.equal(response.status(), 200);
       assert.equal(await htmlAttr(page, 'lang'), 'fr');
@@ -75,7 +57,7 @@ describe('territories page in the browser', () => {
   });
 
   test('Arabic from Accept-Language: right to left, Arabic names, RTL Bootstrap', async () => {
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       const response = await page.goto(`${BASE}/territories`);
       assert.equal(response.status(), 200);
       assert.equal(await htmlAttr(page, 'lang'), 'ar');
@@ -94,7 +76,7 @@ describe('territories page in the browser', () => {
   });
 
   test('language switcher: French → Arabic → English, remembered by cookie', async () => {
-    await withPage({ locale: 'fr-FR' }, async (page) => {
+    await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       await page.goto(`${BASE}/territories`);
       assert.equal(await htmlAttr(page, 'lang'), 'fr');
       const switcher = page.locator('[data-testid=language-switcher]');
@@ -123,26 +105,8 @@ describe('territories page in the browser', () => {
 
   test('no CSP violation, console error or failed request', async () => {
     for (const locale of ['fr-FR', 'ar-MA']) {
-      await withPage({ locale }, async (page) => {
-        const problems = [];
-        await page.exposeFunction('__jisrCspViolation', (text) => problems.push(`CSP: ${text}`));
-        await page.addInitScript(() => {
-          document.addEventListener('securitypolicyviolation', (e) => {
-            window.__jisrCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
-          });
-        });
-        page.on('console', (msg) => {
-          if (msg.type() === 'error' && !isNoise(msg.location().url)) {
-            problems.push(`console: ${msg.text()}`);
-          }
-        });
-        page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-        page.on('requestfailed', (req) => {
-          if (!isNoise(req.url())) problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`);
-        });
-        page.on('response', (res) => {
-          if (res.status() >= 400 && !isNoise(res.url())) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-        });
+      await withPage(browser, { locale }, async (page) => {
+        const problems = await watchProblems(page);
         for (const path of ['/', '/territories']) {
           await page.goto(`${BASE}${path}`, { waitUntil: 'load' });
           // htmx loaded and initialised (deferred scripts have run by 'load').
@@ -155,7 +119,7 @@ describe('territories page in the browser', () => {
   });
 
   test('phone width: no sideways scrolling, tables become cards, 44 px touch targets', async () => {
-    await withPage({ locale: 'ar-MA', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
       await page.goto(`${BASE}/territories`);
       const overflow = await page.evaluate(() =>
         document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -176,7 +140,7 @@ describe('territories page in the browser', () => {
     // refuses; this test alone bypasses the CSP to be able to run axe.
     const pages = [['fr-FR', '/territories'], ['ar-MA', '/territories'], ['fr-FR', '/'], ['ar-MA', '/no-such-page']];
     for (const [locale, path] of pages) {
-      await withPage({ locale, bypassCSP: true }, async (page) => {
+      await withPage(browser, { locale, bypassCSP: true }, async (page) => {
         await page.goto(`${BASE}${path}`);
         await assertAccessible(page, `${locale} ${path}`);
       });
@@ -184,7 +148,7 @@ describe('territories page in the browser', () => {
   });
 
   test('unknown page: 404 with the translated title (Arabic)', async () => {
-    await withPage({ locale: 'ar-MA' }, async (page) => {
+    await withPage(browser, { locale: 'ar-MA' }, async (page) => {
       const response = await page.goto(`${BASE}/no-such-page`);
       assert.equal(response.status(), 404);
       assert.match(response.headers()['content-type'] || '', /text\/html/);

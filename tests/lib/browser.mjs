@@ -21,13 +21,76 @@ export const launchBrowser = () => chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: LAUNCH_ARGS,
 });
 
-// Signs in through the login form of /login and waits for the page after it.
-export async function signIn(page, username, password) {
-  await page.goto(`${BASE}/login`);
+// Runs `fn(page, context)` in a fresh context (own cookies) made with `options` (locale,
+// viewport, bypassCSP...), with the tests' timeouts; the context is always closed. Returns
+// what `fn` returns.
+export async function withPage(browser, options, fn) {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  try {
+    return await fn(await context.newPage(), context);
+  } finally {
+    await context.close();
+  }
+}
+
+// An attribute of the page's <html> element (lang, dir).
+export const htmlAttr = (page, name) => page.locator('html').getAttribute(name);
+
+// A field label's text as a pattern, with or without the required-field asterisk after it.
+export const fieldLabel = (text) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?\\s*$`);
+
+// Sends `form` (a locator) by its submit button; waits for the page that follows and
+// returns its response.
+export async function submitForm(page, form) {
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    form.locator('button[type=submit]').click(),
+  ]);
+  return response;
+}
+
+// Fills and sends the sign-in form of the current page; waits for the page that follows.
+export async function submitLogin(page, username, password) {
   const form = page.locator('[data-testid=login-form]');
   await form.locator('input[name=username]').fill(username);
   await form.locator('input[name=password]').fill(password);
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('button[type=submit]').click()]);
+}
+
+// Signs in through the login form of /login and waits for the page after it.
+export async function signIn(page, username, password) {
+  await page.goto(`${BASE}/login`);
+  await submitLogin(page, username, password);
+}
+
+// Collects, from now on, what must never happen on our pages: CSP violations, console
+// errors, page errors, failed requests and answers >= 400 (but those whose status is in
+// `allowStatus`: a refused form is an expected answer). Returns the array it fills.
+export async function watchProblems(page, { allowStatus = [] } = {}) {
+  const problems = [];
+  await page.exposeFunction('__jisrCspViolation', (text) => problems.push(`CSP: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__jisrCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+    });
+  });
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' || isNoise(msg.location().url)) return;
+    if (allowStatus.some((s) => msg.text().includes(`status of ${s}`))) return;
+    problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    if (!isNoise(req.url())) problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !isNoise(res.url()) && !allowStatus.includes(res.status())) {
+      problems.push(`HTTP ${res.status()}: ${res.url()}`);
+    }
+  });
+  return problems;
 }
 
 // axe-core's violations on the page as it is ({id, impact, help, nodes}). The page's CSP

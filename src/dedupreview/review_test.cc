@@ -10,6 +10,7 @@
 
 #include "../../tests/unit/test_db.h"
 #include "person/person_service.h"
+#include "person/person_test_fixture.h"
 #include "platform/error.h"
 
 namespace jisr::dedupreview {
@@ -19,23 +20,10 @@ class ReviewServiceTest : public testing::MigratedDb {
  protected:
   void SetUp() override {
     MigratedDb::SetUp();
-    auto lease = db_->acquire();
-    for (const char* prov : {"MA-CAS", "MA-RAB"}) {
-      lease->query(
-          "INSERT INTO users(id, username, display_name, role, scope_level, scope_code, "
-          "password_hash, created_at, updated_at, password_changed_at) VALUES ($1, $2, 'C', "
-          "'provincial_coordinator', 'province', $3, 'x', 'n', 'n', 'n')",
-          {db::Value(std::string("u-") + prov), db::Value(std::string("c-") + prov),
-           db::Value(std::string(prov))});
-    }
+    person::test_fixture::add_coordinators(*db_->acquire());
   }
   static access::Principal coordinator(const std::string& province) {
-    access::Principal p;
-    p.user_id = "u-" + province;
-    p.username = "c-" + province;
-    p.role = access::Role::kProvincialCoordinator;
-    p.scope = {access::ScopeLevel::kProvince, province};
-    return p;
+    return person::test_fixture::coordinator(province);
   }
   person::Person add(const char* first_ar, const char* last_ar, const char* first_lat,
                      const char* last_lat, const char* birth, const char* province) {

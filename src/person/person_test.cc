@@ -8,6 +8,7 @@
 
 #include "../../tests/unit/test_db.h"
 #include "person/person_service.h"
+#include "person/person_test_fixture.h"
 #include "platform/error.h"
 
 namespace jisr::person {
@@ -96,17 +97,7 @@ TEST_F(PersonServiceTest, RegisterDerivesRegionAndNumbersFiles) {
 }
 
 TEST_F(PersonServiceTest, DuplicateWarningOnlyNamesVisiblePeople) {
-  {
-    auto lease = db_->acquire();
-    for (const char* prov : {"MA-CAS", "MA-RAB"}) {
-      lease->query(
-          "INSERT INTO users(id, username, display_name, role, scope_level, scope_code, "
-          "password_hash, created_at, updated_at, password_changed_at) VALUES ($1, $2, 'C', "
-          "'provincial_coordinator', 'province', $3, 'x', 'n', 'n', 'n')",
-          {db::Value(std::string("u-") + prov), db::Value(std::string("c-") + prov),
-           db::Value(std::string(prov))});
-    }
-  }
+  test_fixture::add_coordinators(*db_->acquire());
   PersonService service(*db_);
   auto first = service.create(coordinator("MA-CAS"), actor, child(), false);
   EXPECT_THROW(service.create(coordinator("MA-CAS"), actor, child(), false), PossibleDuplicate);

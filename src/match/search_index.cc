@@ -295,14 +295,15 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t k
   if (k == 0) return {};
   std::shared_lock lock(mutex_);
   if (!rerank_) return candidates_locked(query, k, accept);
-  // The index's exact top 2k first: when re-ranking shows that its last candidates could
-  // not enter the top k, nobody ranked lower by the index could either. Otherwise a deeper
-  // list — the walk stops after scoring kRerankBudget people (latency), so it is the best
-  // of those rather than exactly the index's top — is merged in and re-ranked.
-  std::vector<SearchHit> hits = candidates_locked(query, 2 * k, accept, 0);
-  const bool exhausted = hits.size() < 2 * k;
+  // The index's exact top k + max(10, k/10) first: when re-ranking shows that its last
+  // candidates could not enter the top k, nobody ranked lower by the index could either.
+  // Otherwise a deeper list — the walk stops after scoring kRerankBudget people (latency), so it is
+  // the best of those rather than exactly the index's top — is merged in and re-ranked.
+  const std::size_t shallow_depth = k + std::max<std::size_t>(10, k / 10);
+  std::vector<SearchHit> hits = candidates_locked(query, shallow_depth, accept, 0);
+  const bool exhausted = hits.size() < shallow_depth;
   std::vector<SearchHit> shallow = hits;
-  if (rerank_locked(query, k, hits) || exhausted || rerank_depth_ <= 2 * k) {
+  if (rerank_locked(query, k, hits) || exhausted || rerank_depth_ <= shallow_depth) {
     if (hits.size() > k) hits.resize(k);
     return hits;
   }

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "match/name_form.h"
+#include "match/name_similarity.h"
 #include "match/text_distance.h"
 #include "match/utf8.h"
 
@@ -47,24 +49,6 @@ void add_skeletons(const NameForm& form, std::vector<std::string>& out) {
   for (const JoinedKey& joined : form.joined) {
     if (!joined.skeleton.empty()) out.push_back(joined.skeleton);
   }
-}
-
-std::vector<std::string> field_skeletons(const std::string& field) {
-  std::vector<std::string> skeletons;
-  if (!field.empty()) add_skeletons(analyze_name(field), skeletons);
-  return skeletons;
-}
-
-std::vector<std::string> record_skeletons(const PersonRecord& record) {
-  std::vector<std::string> skeletons;
-  for (const std::string* field : {&record.first_name_ar, &record.first_name_lat,
-                                   &record.last_name_ar, &record.last_name_lat}) {
-    if (!field->empty()) add_skeletons(analyze_name(*field), skeletons);
-  }
-  std::sort(skeletons.begin(), skeletons.end());
-  skeletons.erase(std::unique(skeletons.begin(), skeletons.end()), skeletons.end());
-  if (skeletons.size() > kMaxTokens) skeletons.resize(kMaxTokens);
-  return skeletons;
 }
 
 // Splits a query into runs of one script, so "Mohamed العلوي" is analysed per script.
@@ -119,16 +103,36 @@ std::uint32_t SearchIndex::intern(const std::string& skeleton) {
   return it->second;
 }
 
-void SearchIndex::add_locked(std::uint64_t id, const PersonRecord& record) {
-  std::vector<std::uint32_t> tokens;
-  for (const std::string& skeleton : record_skeletons(record)) tokens.push_back(intern(skeleton));
-  remove_locked(id);
-  add_tokens_locked(id, tokens);
+std::uint32_t SearchIndex::intern_name(const std::string& text, NameForm* analysed) {
+  if (text.empty()) return kNoName;
+  auto [it, inserted] = name_ids_.emplace(text, static_cast<std::uint32_t>(names_.size()));
+  if (inserted) names_.push_back(analysed ? std::move(*analysed) : analyze_name(text));
+  return it->second;
 }
 
-void SearchIndex::add_tokens_locked(std::uint64_t id, const std::vector<std::uint32_t>& tokens) {
+void SearchIndex::add_locked(std::uint64_t id, const PersonRecord& record) {
+  SlotNames names;
+  std::vector<std::string> skeletons;
+  const std::array<const std::string*, 4> fields = {&record.first_name_ar, &record.first_name_lat,
+                                                    &record.last_name_ar, &record.last_name_lat};
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    names[f] = intern_name(*fields[f]);
+    if (names[f] != kNoName) add_skeletons(names_[names[f]], skeletons);
+  }
+  std::sort(skeletons.begin(), skeletons.end());
+  skeletons.erase(std::unique(skeletons.begin(), skeletons.end()), skeletons.end());
+  if (skeletons.size() > kMaxTokens) skeletons.resize(kMaxTokens);
+  std::vector<std::uint32_t> tokens;
+  for (const std::string& skeleton : skeletons) tokens.push_back(intern(skeleton));
+  remove_locked(id);
+  add_tokens_locked(id, tokens, names);
+}
+
+void SearchIndex::add_tokens_locked(std::uint64_t id, const std::vector<std::uint32_t>& tokens,
+                                    const SlotNames& names) {
   const auto slot = static_cast<std::uint32_t>(slot_ids_.size());
   slot_ids_.push_back(id);
+  slot_names_.push_back(names);
   slot_token_start_.push_back(static_cast<std::uint32_t>(token_arena_.size()));
   slot_token_count_.push_back(static_cast<std::uint8_t>(tokens.size()));
   slot_alive_.push_back(true);
@@ -159,7 +163,6 @@ void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
   std::unordered_map<std::string_view, std::uint32_t> name_of;
   std::vector<std::string_view> names;
   std::vector<std::array<std::uint32_t, 4>> person_names(records.size());
-  constexpr std::uint32_t kNoName = 0xFFFFFFFFu;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const PersonRecord& r = records[i];
     const std::array<const std::string*, 4> fields = {&r.first_name_ar, &r.first_name_lat,
@@ -174,18 +177,17 @@ void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
       person_names[i][f] = it->second;
     }
   }
-  std::vector<std::vector<std::string>> analysed(names.size());
+  std::vector<NameForm> analysed(names.size());
   const unsigned workers = std::max(1u, std::min<unsigned>(threads, 64));
   {
     std::vector<std::thread> pool;
     for (unsigned w = 1; w < workers; ++w) {
       pool.emplace_back([&, w] {
         for (std::size_t n = w; n < names.size(); n += workers)
-          analysed[n] = field_skeletons(std::string(names[n]));
+          analysed[n] = analyze_name(names[n]);
       });
     }
-    for (std::size_t n = 0; n < names.size(); n += workers)
-      analysed[n] = field_skeletons(std::string(names[n]));
+    for (std::size_t n = 0; n < names.size(); n += workers) analysed[n] = analyze_name(names[n]);
     for (std::thread& t : pool) t.join();
   }
   std::vector<std::size_t> order(records.size());
@@ -195,8 +197,12 @@ void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
 
   std::unique_lock lock(mutex_);
   std::vector<std::vector<std::uint32_t>> name_tokens(names.size());
+  std::vector<std::uint32_t> name_id(names.size());
   for (std::size_t n = 0; n < names.size(); ++n) {
-    for (const std::string& skeleton : analysed[n]) name_tokens[n].push_back(intern(skeleton));
+    std::vector<std::string> skeletons;
+    add_skeletons(analysed[n], skeletons);
+    for (const std::string& skeleton : skeletons) name_tokens[n].push_back(intern(skeleton));
+    name_id[n] = intern_name(std::string(names[n]), &analysed[n]);
   }
   // One pass to size every posting list, one to fill them.
   std::vector<std::vector<std::uint32_t>> person_tokens(records.size());
@@ -217,10 +223,14 @@ void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
   slot_token_start_.reserve(slot_token_start_.size() + records.size());
   slot_token_count_.reserve(slot_token_count_.size() + records.size());
   slot_alive_.reserve(slot_alive_.size() + records.size());
+  slot_names_.reserve(slot_names_.size() + records.size());
   slot_of_id_.reserve(slot_of_id_.size() + records.size());
   for (const std::size_t i : order) {
+    SlotNames slot_names;
+    for (std::size_t f = 0; f < 4; ++f)
+      slot_names[f] = person_names[i][f] == kNoName ? kNoName : name_id[person_names[i][f]];
     remove_locked(ids[i]);
-    add_tokens_locked(ids[i], person_tokens[i]);
+    add_tokens_locked(ids[i], person_tokens[i], slot_names);
     std::vector<std::uint32_t>().swap(person_tokens[i]);
   }
 }
@@ -264,11 +274,210 @@ std::size_t SearchIndex::memory_bytes() const {
     bytes += sizeof token + (token.capacity() > 15 ? token.capacity() : 0);
   bytes += token_ids_.size() * 64;
   for (const auto& [gram, list] : bigram_tokens_) bytes += list.capacity() * 4 + 48;
+  // Name spellings: per person 4 ids; per distinct spelling its analysed form and map entry.
+  const auto text = [](const std::string& t) { return t.capacity() > 15 ? t.capacity() : 0; };
+  bytes += slot_names_.capacity() * sizeof(SlotNames);
+  for (const auto& [spelling, id] : name_ids_) bytes += 48 + text(spelling);
+  bytes += name_ids_.bucket_count() * 8;
+  for (const NameForm& form : names_) {
+    bytes += sizeof(NameForm) + form.tokens.capacity() * sizeof(NameToken) +
+             form.joined.capacity() * sizeof(JoinedKey);
+    for (const NameToken& t : form.tokens)
+      bytes += text(t.surface) + text(t.skeleton) + text(t.phonetic);
+    for (const JoinedKey& j : form.joined)
+      bytes += text(j.surface) + text(j.skeleton) + text(j.phonetic);
+  }
   return bytes;
 }
 
 std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t k,
                                            const std::function<bool(std::uint64_t)>& accept) const {
+  if (k == 0) return {};
+  std::shared_lock lock(mutex_);
+  if (!rerank_) return candidates_locked(query, k, accept);
+  // The index's exact top k + max(10, k/10) first: when re-ranking shows that its last
+  // candidates could not enter the top k, nobody ranked lower by the index could either.
+  // Otherwise a deeper list — the walk stops after scoring kRerankBudget people (latency), so it is
+  // the best of those rather than exactly the index's top — is merged in and re-ranked.
+  const std::size_t shallow_depth = k + std::max<std::size_t>(10, k / 10);
+  std::vector<SearchHit> hits = candidates_locked(query, shallow_depth, accept, 0);
+  const bool exhausted = hits.size() < shallow_depth;
+  std::vector<SearchHit> shallow = hits;
+  if (rerank_locked(query, k, hits) || exhausted || rerank_depth_ <= shallow_depth) {
+    if (hits.size() > k) hits.resize(k);
+    return hits;
+  }
+  std::vector<SearchHit> deep = candidates_locked(query, rerank_depth_, accept, rerank_budget_);
+  deep.insert(deep.end(), shallow.begin(), shallow.end());
+  std::sort(deep.begin(), deep.end(), [](const SearchHit& x, const SearchHit& y) {
+    return x.score != y.score ? x.score > y.score : x.id < y.id;
+  });
+  deep.erase(std::unique(deep.begin(), deep.end(),
+                         [](const SearchHit& x, const SearchHit& y) { return x.id == y.id; }),
+             deep.end());
+  rerank_locked(query, k, deep);
+  if (deep.size() > k) deep.resize(k);
+  return deep;
+}
+
+namespace {
+
+// Share of the final score given by the full name comparison; the rest is the index score
+// (which carries word rarity and the glued-key bonus).
+constexpr double kRerankShare = 0.8;
+// A query part matching only part of a longer name field ("Fatima" for "Fatima Zahra").
+constexpr double kPartialName = 0.9;
+constexpr std::size_t kMaxQueryWords = 8;
+
+// The query split into words (whitespace), each with the index of its script run.
+std::vector<std::pair<std::string, std::size_t>> query_words(std::string_view query) {
+  std::vector<std::pair<std::string, std::size_t>> words;
+  const std::vector<std::string> runs = script_runs(query);
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    std::string word;
+    for (char c : runs[r] + " ") {
+      if (c == ' ' || c == '\t' || c == ',') {
+        if (!word.empty() && words.size() < kMaxQueryWords) words.push_back({word, r});
+        word.clear();
+      } else {
+        word.push_back(c);
+      }
+    }
+  }
+  return words;
+}
+
+}  // namespace
+
+bool SearchIndex::rerank_locked(std::string_view query, std::size_t k,
+                                std::vector<SearchHit>& hits) const {
+  const auto words = query_words(query);
+  const std::size_t n = words.size();
+  if (n == 0 || hits.empty()) return true;
+  // Forms of the contiguous word ranges [a, b) written in one script (a range across
+  // scripts stays empty: no hypothesis uses it).
+  std::vector<NameForm> ranges((n + 1) * (n + 1));
+  const auto range = [&](std::size_t a, std::size_t b) -> NameForm& {
+    return ranges[a * (n + 1) + b];
+  };
+  for (std::size_t a = 0; a < n; ++a) {
+    std::string text;
+    for (std::size_t b = a + 1; b <= n; ++b) {
+      if (words[b - 1].second != words[a].second) break;
+      text += (b > a + 1 ? " " : "") + words[b - 1].first;
+      range(a, b) = analyze_name(text);
+    }
+  }
+  // Readings of the query: words [0, s) are the given name and [s, n) the family name, or
+  // the reverse (family name first); s = 0 or n reads the query as one name field.
+  struct Reading {
+    const NameForm* part[2];  // given, family (nullptr: not in the query)
+  };
+  std::vector<Reading> readings;
+  for (std::size_t s = 0; s <= n; ++s) {
+    const NameForm* head = s > 0 ? &range(0, s) : nullptr;
+    const NameForm* tail = s < n ? &range(s, n) : nullptr;
+    if ((head && head->empty()) || (tail && tail->empty())) continue;
+    readings.push_back({{head, tail}});
+    if (head && tail) readings.push_back({{tail, head}});
+    if (!head) readings.push_back({{tail, nullptr}});
+  }
+  if (readings.empty()) return true;
+  // A query part against one name spelling: memoised for the query (candidates share
+  // spellings), keyed by the part's range and the spelling's id.
+  std::unordered_map<std::uint64_t, NameAgreement> agreements;
+  const auto agreement_of = [&](const NameForm* part, std::uint32_t name) {
+    const auto key = static_cast<std::uint64_t>(part - ranges.data()) << 32 | name;
+    auto [it, inserted] = agreements.emplace(key, NameAgreement{});
+    if (inserted) it->second = compare_name_forms(*part, names_[name]);
+    return it->second;
+  };
+  // A query part against a name field held in up to two scripts: as compare_name_field(),
+  // same-script spellings only when there is one, else across scripts.
+  const auto field_similarity = [&](const NameForm* part, std::uint32_t arabic,
+                                    std::uint32_t latin) {
+    std::size_t field_core = 0;
+    bool same_script = false;
+    for (const std::uint32_t id : {arabic, latin}) {
+      if (id == kNoName || names_[id].empty()) continue;
+      field_core = std::max(field_core, names_[id].core_size());
+      same_script = same_script || names_[id].script == part->script;
+    }
+    NameAgreement best;
+    for (const std::uint32_t id : {arabic, latin}) {
+      if (id == kNoName || names_[id].empty()) continue;
+      if (same_script && names_[id].script != part->script) continue;
+      const NameAgreement a = agreement_of(part, id);
+      if (a.full > best.full || (a.full == best.full && a.partial > best.partial)) best = a;
+    }
+    // Part of a longer name counts ("Fatima" for "Fatima Zahra"); a query part longer than
+    // the name does not.
+    return part->core_size() <= field_core ? std::max(best.full, kPartialName * best.partial)
+                                           : best.full;
+  };
+  // People sharing the four spellings get the same comparison (namesakes abound).
+  std::map<SlotNames, double> memo;
+  // Hits come best index score first (then smaller id), and a re-ranked score is at most
+  // kRerankShare + the index's share: once that ceiling ranks below the k-th best re-ranked
+  // hit (equal scores go to the smaller id), no later hit can enter the top k.
+  const auto worse = [](const SearchHit& x, const SearchHit& y) {
+    return x.score != y.score ? x.score < y.score : x.id > y.id;
+  };
+  std::vector<SearchHit> top;  // heap whose front is the worst of the best k re-ranked
+  const auto heap_order = [&](const SearchHit& x, const SearchHit& y) { return worse(y, x); };
+  std::size_t done = 0;
+  bool settled = false;
+  for (SearchHit& hit : hits) {
+    if (top.size() == k) {
+      const SearchHit ceiling{hit.id, kRerankShare + (1.0 - kRerankShare) * hit.score};
+      if (worse(ceiling, top.front())) {
+        settled = true;
+        break;
+      }
+    }
+    ++done;
+    const auto slot = slot_of_id_.find(hit.id);
+    if (slot == slot_of_id_.end()) {  // not reached: candidates are indexed people
+      hit.score *= 1.0 - kRerankShare;
+      continue;
+    }
+    const SlotNames& names = slot_names_[slot->second];
+    auto [known, inserted] = memo.emplace(names, 0.0);
+    if (inserted) {
+      double best = 0;
+      for (const Reading& reading : readings) {
+        double total = 0, weight = 0;
+        for (std::size_t field = 0; field < 2; ++field) {
+          const NameForm* part = reading.part[field];
+          if (!part) continue;
+          const double w = static_cast<double>(std::max<std::size_t>(1, part->core_size()));
+          weight += w;
+          total += w * field_similarity(part, names[field * 2], names[field * 2 + 1]);
+        }
+        best = std::max(best, weight > 0 ? total / weight : 0.0);
+      }
+      known->second = best;
+    }
+    hit.score = kRerankShare * known->second + (1.0 - kRerankShare) * hit.score;
+    if (top.size() < k) {
+      top.push_back(hit);
+      std::push_heap(top.begin(), top.end(), heap_order);
+    } else if (worse(top.front(), hit)) {
+      std::pop_heap(top.begin(), top.end(), heap_order);
+      top.back() = hit;
+      std::push_heap(top.begin(), top.end(), heap_order);
+    }
+  }
+  hits.resize(done);
+  std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& x, const SearchHit& y) {
+    return x.score != y.score ? x.score > y.score : x.id < y.id;
+  });
+  return settled;
+}
+
+std::vector<SearchHit> SearchIndex::candidates_locked(
+    std::string_view query, std::size_t k, const std::function<bool(std::uint64_t)>& accept,
+    std::size_t budget) const {
   // Query words: core-token skeletons of each script run.
   std::vector<std::string> words;
   // Glued forms of multi-word runs ("ben ali" -> "bnl") only add a bonus when a person
@@ -285,7 +494,6 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t k
   }
   if (words.empty() || k == 0) return {};
 
-  std::shared_lock lock(mutex_);
   thread_local Scratch scratch;
   if (scratch.total.size() < slot_ids_.size()) {
     scratch.total.resize(slot_ids_.size(), 0.0f);
@@ -496,7 +704,7 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t k
         if (!postings_[token].empty()) cursors.push_back({&postings_[token], 0});
       }
       std::make_heap(cursors.begin(), cursors.end(), later);
-      while (!cursors.empty() && full < k) {
+      while (!cursors.empty() && full < k && (budget == 0 || seen.size() < budget)) {
         std::pop_heap(cursors.begin(), cursors.end(), later);
         Cursor& cursor = cursors.back();
         const std::uint32_t slot = (*cursor.list)[cursor.at];
@@ -519,7 +727,8 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t k
       std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep),
                         scored.end(), better);
       const double rest_bound = static_cast<double>(bound_total - drop) / weight_sum;
-      if (full >= k || rest_bound <= 1e-9 ||
+      const bool over_budget = budget != 0 && seen.size() >= budget;
+      if (full >= k || rest_bound <= 1e-9 || over_budget ||
           (keep == k && scored[keep - 1].score > rest_bound + 1e-6)) {
         answer = std::vector<SearchHit>(scored.begin(),
                                         scored.begin() + static_cast<std::ptrdiff_t>(keep));

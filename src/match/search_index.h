@@ -14,11 +14,18 @@
 // go to the smaller id, so nobody further on could rank higher); only when fewer than k
 // people reach it does the query score every candidate (see docs/matching.md §4).
 //
+// Re-ranking: skeletons lose vowels and the name fields. The index keeps, per person, the
+// ids of its four name spellings (given/family × Arabic/Latin) in a table of distinct
+// analysed spellings, and re-ranks the top kRerankDepth candidates by the full name
+// comparison of name_similarity.h (phonetic keys in the same script, query words read as
+// given and family name, one query word per name word) — docs/matching.md §4.
+//
 // Thread safety: any number of concurrent search() calls, and one writer at a time
 // (add/update/remove take the lock exclusively). The lock prefers writers
 // (writer_priority_mutex.h): a writer waits only for the searches already running.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -26,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "match/name_form.h"
 #include "match/person_record.h"
 #include "match/writer_priority_mutex.h"
 
@@ -33,11 +41,19 @@ namespace jisr::match {
 
 struct SearchHit {
   std::uint64_t id = 0;
-  double score = 0;  // in [0,1]: share of the query words found, weighted by rarity
+  // In [0,1]: mostly the full name comparison of the query with the person's given and
+  // family names, plus a part of the index score (share of the query words found, weighted
+  // by rarity).
+  double score = 0;
 };
 
 class SearchIndex {
  public:
+  // Candidates of the index re-ranked by the full name comparison (at least k).
+  static constexpr std::size_t kRerankDepth = 200;
+  // People the deeper candidate walk scores at most (bounds the latency of a query).
+  static constexpr std::size_t kRerankBudget = 1500;
+
   SearchIndex();
   SearchIndex(const SearchIndex&) = delete;
   SearchIndex& operator=(const SearchIndex&) = delete;
@@ -74,11 +90,32 @@ class SearchIndex {
   // Tests only: when set, search() skips the early-terminating walk and scores every
   // candidate, so tests can check that both give the same answer.
   void set_exhaustive_for_testing(bool exhaustive) { exhaustive_for_testing_ = exhaustive; }
+  // Benchmarks and tests only: when false, search() returns the index's own ranking (no
+  // re-ranking by the full name comparison).
+  void set_rerank(bool rerank) { rerank_ = rerank; }
+  // Benchmarks only: how many of the index's candidates are re-ranked (default kRerankDepth).
+  void set_rerank_depth(std::size_t depth) { rerank_depth_ = depth; }
+  void set_rerank_budget(std::size_t budget) { rerank_budget_ = budget; }
 
  private:
+  static constexpr std::uint32_t kNoName = 0xFFFFFFFFu;
+  using SlotNames = std::array<std::uint32_t, 4>;  // given ar, given lat, family ar, family lat
+
   std::uint32_t intern(const std::string& skeleton);  // requires the writer lock
+  // The id of a name spelling in names_ (kNoName for an empty text); requires the writer lock.
+  std::uint32_t intern_name(const std::string& text, NameForm* analysed = nullptr);
+  // The index's own top `k` (requires the shared lock). With a `budget` (0: none), the walk
+  // stops after scoring that many people and returns the best of them.
+  std::vector<SearchHit> candidates_locked(std::string_view query, std::size_t k,
+                                           const std::function<bool(std::uint64_t)>& accept,
+                                           std::size_t budget = 0) const;
+  // Re-scores `hits` (best index score first) by the full name comparison with `query` and
+  // sorts them best first; hits that cannot reach the top k are dropped. True when the hits
+  // past those kept could not have entered the top k either (shared lock).
+  bool rerank_locked(std::string_view query, std::size_t k, std::vector<SearchHit>& hits) const;
   void add_locked(std::uint64_t id, const PersonRecord& record);
-  void add_tokens_locked(std::uint64_t id, const std::vector<std::uint32_t>& tokens);
+  void add_tokens_locked(std::uint64_t id, const std::vector<std::uint32_t>& tokens,
+                         const SlotNames& names);
   bool remove_locked(std::uint64_t id);
 
   mutable WriterPriorityMutex mutex_;
@@ -92,10 +129,17 @@ class SearchIndex {
   std::vector<std::uint32_t> slot_token_start_;
   std::vector<std::uint8_t> slot_token_count_;
   std::vector<bool> slot_alive_;
+  std::vector<SlotNames> slot_names_;
+  // Distinct name spellings, analysed once.
+  std::unordered_map<std::string, std::uint32_t> name_ids_;
+  std::vector<NameForm> names_;
   std::vector<std::uint32_t> token_arena_;
   std::unordered_map<std::uint64_t, std::uint32_t> slot_of_id_;
   std::size_t alive_ = 0;
   bool exhaustive_for_testing_ = false;
+  bool rerank_ = true;
+  std::size_t rerank_depth_ = kRerankDepth;
+  std::size_t rerank_budget_ = kRerankBudget;
   std::uint64_t serial_;  // tells per-thread memos which index they belong to
 };
 

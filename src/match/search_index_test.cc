@@ -133,7 +133,27 @@ TEST(SearchIndex, NoisyQueriesFindThePersonInTheTopTen) {
   const double rate = static_cast<double>(found) / static_cast<double>(queries);
   std::printf("search: %zu of %zu noisy queries found in the top 10 (%.3f)\n", found, queries,
               rate);
-  EXPECT_GE(rate, 0.92);  // measured 0.945; the 0.98 target is not met yet
+  EXPECT_GE(rate, 0.95);  // measured 0.966 (0.941 before re-ranking)
+}
+
+// Hassan and Houssine share the skeleton "hsn": the index alone ties them (smaller id
+// first); the re-ranking compares the Latin phonetic keys, where the vowels differ.
+TEST(SearchIndex, RerankingReadsTheVowelsSkeletonsDrop) {
+  SearchIndex index;
+  index.add(1, named("", "", "Houssine", "Tazi"));
+  index.add(2, named("", "", "Hassan", "Tazi"));
+  index.add(3, named("", "", "Tazi", "Hassan"));  // columns swapped: the same name
+  index.set_rerank(false);
+  ASSERT_EQ(index.search("Hassan Tazi", 1).at(0).id, 1u);
+  index.set_rerank(true);
+  const auto hits = index.search("Hassan Tazi", 3);
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits[0].id, 2u);
+  EXPECT_EQ(hits[1].id, 3u);
+  EXPECT_EQ(hits[2].id, 1u);
+  EXPECT_GT(hits[0].score, hits[2].score);
+  EXPECT_EQ(index.search("Tazi Houssine", 1).at(0).id, 1u);
+  EXPECT_EQ(index.search("Housine Tazi", 1).at(0).id, 1u);  // a typo
 }
 
 // The early-terminating walk must give exactly what scoring every candidate gives.
@@ -147,6 +167,7 @@ TEST(SearchIndex, EarlyTerminationGivesTheExhaustiveAnswer) {
   for (std::size_t i = 0; i < set.records.size(); ++i) ids.push_back(i * 3 + 7);
   SearchIndex index;
   index.add_all(ids, set.records, 2);
+  index.set_rerank(false);  // the walk itself; re-ranking is tested below
   std::size_t compared = 0;
   for (std::size_t i = 0; i < set.records.size(); i += 97) {
     const std::string query = noisy_query(set, i, 9);

@@ -190,8 +190,8 @@ void PersonSearch::forget(const std::string& id) {
 
 PersonSearch::LoadStats PersonSearch::load() {
   const auto start = std::chrono::steady_clock::now();
+  auto lease = db_.acquire();  // before the lock, as in sync()
   std::lock_guard sync_lock(sync_mutex_);
-  auto lease = db_.acquire();
   // The log position first: any write committed after it is applied by the first sync.
   const auto max_seq =
       db::as_int(lease->query("SELECT MAX(seq) FROM person_changes").rows[0][0]).value_or(0);
@@ -253,6 +253,13 @@ void PersonSearch::reload(db::Connection& conn, const std::vector<std::string>& 
 }
 
 void PersonSearch::sync() {
+  // The connection first, then the lock: a thread holding the lock never waits for the pool
+  // (another caller may hold the last connection while it waits for this lock).
+  auto lease = db_.acquire();
+  sync(*lease);
+}
+
+void PersonSearch::sync(db::Connection& conn) {
   std::lock_guard sync_lock(sync_mutex_);
   const auto now = std::chrono::steady_clock::now();
   // Numbers given up: older than kGapGiveUp.
@@ -262,9 +269,8 @@ void PersonSearch::sync() {
   // One range query from just below the oldest open gap: re-reads a few applied rows,
   // which are skipped, rather than building an IN list.
   const std::int64_t from = gaps_.empty() ? applied_seq_ : gaps_.begin()->first - 1;
-  auto lease = db_.acquire();
-  auto rows = lease->query("SELECT seq, person_id FROM person_changes WHERE seq > $1 ORDER BY seq",
-                           {db::Value(from)});
+  auto rows = conn.query("SELECT seq, person_id FROM person_changes WHERE seq > $1 ORDER BY seq",
+                         {db::Value(from)});
   if (rows.empty()) return;
   std::vector<std::string> ids;
   std::unordered_set<std::string> seen;
@@ -282,7 +288,7 @@ void PersonSearch::sync() {
     if (seen.insert(id).second) ids.push_back(std::move(id));
   }
   while (gaps_.size() > kMaxGaps) gaps_.erase(gaps_.begin());
-  reload(*lease, ids);
+  reload(conn, ids);
 }
 
 void PersonSearch::put(const Person& p) {
@@ -293,20 +299,24 @@ void PersonSearch::put(const Person& p) {
 std::vector<PersonSearch::Hit> PersonSearch::search(const access::Principal& by,
                                                     std::string_view query, std::size_t k,
                                                     const std::optional<std::string>& province) {
-  sync();
+  auto lease = db_.acquire();
+  return search(*lease, by, query, k, province);
+}
+
+std::vector<PersonSearch::Hit> PersonSearch::search(db::Connection& conn,
+                                                    const access::Principal& by,
+                                                    std::string_view query, std::size_t k,
+                                                    const std::optional<std::string>& province) {
+  sync(conn);
   // People an organization works with: from the database (many-to-many, not held here).
   std::unordered_set<std::uint32_t> org_slots;
   if (by.scope.level == access::ScopeLevel::kOrganization) {
     std::vector<std::string> ids;
-    {
-      auto lease = db_.acquire();
-      for (const auto& row :
-           lease
-               ->query("SELECT person_id FROM person_access WHERE organization_id = $1",
-                       {db::Value(by.scope.code)})
-               .rows) {
-        ids.push_back(db::text_or(row[0], ""));
-      }
+    for (const auto& row :
+         conn.query("SELECT person_id FROM person_access WHERE organization_id = $1",
+                    {db::Value(by.scope.code)})
+             .rows) {
+      ids.push_back(db::text_or(row[0], ""));
     }
     std::shared_lock lock(slots_mutex_);
     for (const auto& id : ids) {

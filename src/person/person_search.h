@@ -67,8 +67,14 @@ class PersonSearch {
   LoadStats load();
 
   // Applies the change-log rows not applied yet (and late ones, see above). Cheap when
-  // nothing changed: one indexed query.
+  // nothing changed: one indexed query, on a connection borrowed from the pool.
   void sync();
+  // The same on the caller's connection (possibly inside its transaction), so that a caller
+  // already holding a pooled connection does not borrow a second one (with a small pool under
+  // concurrent registrations, that wait could exhaust the pool). Requires that the caller's
+  // transaction has not yet changed people or person_changes (the index would otherwise hold
+  // writes that may still roll back).
+  void sync(db::Connection& conn);
 
   // Indexes a person just written by this server (the registration fast path: no reload).
   void put(const Person& p);
@@ -81,6 +87,11 @@ class PersonSearch {
   // best first. Syncs first, so a search sees every write committed before it started.
   std::vector<Hit> search(const access::Principal& by, std::string_view query, std::size_t k,
                           const std::optional<std::string>& province = std::nullopt);
+  // The same, syncing and reading (organization scope) on the caller's connection — see
+  // sync(db::Connection&) for the requirement on its transaction. Borrows nothing from the
+  // pool.
+  std::vector<Hit> search(db::Connection& conn, const access::Principal& by, std::string_view query,
+                          std::size_t k, const std::optional<std::string>& province = std::nullopt);
 
   // True when the in-memory scope check lets `by` see `person_id` (region and province
   // scopes; organization scope asks person_access). For the test that compares it with SQL.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "../../tests/unit/test_db.h"
 #include "person/person_service.h"
@@ -188,6 +189,40 @@ TEST_F(PersonSearchTest, DuplicateWarningIsFuzzyAndScoped) {
   auto other = typo;
   other.birth_date = "1980";
   EXPECT_NO_THROW(service.create(cas, actor, other, false));
+}
+
+// The duplicate check runs inside the registration's write transaction: its change-log sync
+// and index search use that transaction's connection instead of borrowing a second one from
+// the pool (with a pool of one, the borrow timed out: a registration could not complete, and
+// under many concurrent registrations half the pool waited on the other half).
+TEST_F(PersonSearchTest, DuplicateCheckBorrowsNoSecondConnection) {
+  db::PoolOptions one;
+  one.size = 1;
+  one.acquire_timeout = std::chrono::milliseconds(300);
+  auto small = db::open("sqlite:" + db_path(), one);
+  PersonSearch search(*small);
+  search.load();
+  auto cas = coordinator("MA-CAS");
+  // Written by another server (no index here): this server learns of it through the change
+  // log, so the duplicate check's sync has a row to reload.
+  auto in = named("Mohammed", "El Alaoui", "MA-CAS");
+  in.birth_date = "2012-04-03";
+  auto first = PersonService(*small).create(cas, actor, in, true);
+  PersonService service(*small, &search);
+  auto typo = named("Mohamed", "Elalaoui", "MA-CAS");
+  typo.birth_date = "2012-04-03";
+  try {
+    service.create(cas, actor, typo, false);
+    ADD_FAILURE() << "no duplicate warning";
+  } catch (const PossibleDuplicate& d) {
+    ASSERT_FALSE(d.candidates().empty());
+    EXPECT_EQ(d.candidates()[0].person.id, first.id);
+  }
+  EXPECT_EQ(small->stats().timeouts_total, 0u);
+  // A registration that finds no duplicate goes through, and is then searchable.
+  auto other = service.create(cas, actor, named("Ghita", "Bennis", "MA-CAS"), false);
+  EXPECT_EQ(ids(search.search(cas, "ghita bennis", 10)), std::vector<std::string>{other.id});
+  EXPECT_EQ(small->stats().timeouts_total, 0u);
 }
 
 TEST_F(PersonSearchTest, MergeRulesAndExactUndo) {

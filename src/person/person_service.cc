@@ -587,7 +587,7 @@ std::vector<DuplicateCandidate> PersonService::fuzzy_duplicates(db::Connection& 
        {&p.first_name_lat, &p.last_name_lat, &p.first_name_ar, &p.last_name_ar}) {
     if (*name) query += (query.empty() ? "" : " ") + **name;
   }
-  for (const auto& hit : search_->search(by, query, 50)) {
+  for (const auto& hit : search_->search(conn, by, query, 50)) {
     if (std::find(ids.begin(), ids.end(), hit.id) == ids.end()) ids.push_back(hit.id);
   }
   const auto mine = match::prepare(match_record(p));

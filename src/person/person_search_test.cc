@@ -9,6 +9,7 @@
 
 #include "../../tests/unit/test_db.h"
 #include "person/person_service.h"
+#include "person/person_test_fixture.h"
 #include "platform/error.h"
 
 namespace jisr::person {
@@ -19,14 +20,7 @@ class PersonSearchTest : public testing::MigratedDb {
   void SetUp() override {
     MigratedDb::SetUp();
     auto lease = db_->acquire();
-    for (const char* prov : {"MA-CAS", "MA-RAB"}) {
-      lease->query(
-          "INSERT INTO users(id, username, display_name, role, scope_level, scope_code, "
-          "password_hash, created_at, updated_at, password_changed_at) VALUES ($1, $2, 'C', "
-          "'provincial_coordinator', 'province', $3, 'x', 'n', 'n', 'n')",
-          {db::Value(std::string("u-") + prov), db::Value(std::string("c-") + prov),
-           db::Value(std::string(prov))});
-    }
+    test_fixture::add_coordinators(*lease);
     region_of_cas_ = db::text_or(
         lease->query("SELECT parent_code FROM territories WHERE code = 'MA-CAS'").rows[0][0], "");
   }

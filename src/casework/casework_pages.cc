@@ -5,6 +5,7 @@
 // the session's _csrf; a refused form is shown again with the error beside each field and
 // the values typed; a saved form redirects (303) back to the page.
 #include <algorithm>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -314,7 +315,11 @@ http::Response render_case(const web::ModuleContext& ctx, const http::Request& r
     type_options.push_back(
         {{"value", t.code}, {"label", t.name(lang)}, {"selected", value_of(sv, "type") == t.code}});
   }
-  const auto orgs = org_choices(*db.acquire(), rec.person.region_code);
+  // The organizations to choose from (up to 500 full records) only when a form shows them:
+  // the provider (can_write) and the receiving organization (can_refer).
+  const bool can_refer = p.can(Action::kReferralManage) && c.status != "closed";
+  const auto orgs = can_write || can_refer ? org_choices(*db.acquire(), rec.person.region_code)
+                                           : std::vector<OrgFacts>{};
   data["service_values"] = sv.empty() ? json{{"date", day}, {"quantity", "1"}} : sv;
   data["service_type_options"] = type_options;
   data["service_status_options"] =
@@ -339,7 +344,7 @@ http::Response render_case(const web::ModuleContext& ctx, const http::Request& r
   }
   data["referrals"] = referrals;
   const json rv = values_for("referral");
-  data["can_refer"] = p.can(Action::kReferralManage) && c.status != "closed";
+  data["can_refer"] = can_refer;
   data["referral_values"] = rv;
   data["referral_org_options"] = org_options(orgs, lang, value_of(rv, "to_org"), c.owner_org_id,
                                              label(ctx, lang, "caseload.choose"));
@@ -600,6 +605,10 @@ json alerts_json(const web::ModuleContext& ctx, const std::string& lang,
 
 // Cases per page of the caseload.
 constexpr std::int64_t kCaseloadPageSize = 25;
+// Alerts of each kind on the caseload (the first ones: alerts_for gives each kind in order of
+// urgency); ?alerts=all shows them all. A worker with hundreds of cases had every one of up to
+// 4 × kMaxAlertsPerKind alerts on the page (185 KB for 470 alerts).
+constexpr std::size_t kCaseloadAlertsPerKind = 10;
 
 void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
   router.add(Method::kGet, "/caseload", [ctx](http::Request& r) {
@@ -663,19 +672,41 @@ void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
       }
       rows.push_back(std::move(row));
     }
-    const json alerts = alerts_json(ctx, lang, alerts_for(*lease, p, true, lang));
+    const bool all_alerts = r.query("alerts") == "all";
+    std::vector<Alert> shown;
+    std::size_t hidden = 0;
+    {
+      std::map<std::string, std::size_t> per_kind;
+      for (auto& a : alerts_for(*lease, p, true, lang)) {
+        if (all_alerts || per_kind[a.kind]++ < kCaseloadAlertsPerKind) {
+          shown.push_back(std::move(a));
+        } else {
+          ++hidden;
+        }
+      }
+    }
+    const json alerts = alerts_json(ctx, lang, shown);
     const std::int64_t first = (page_no - 1) * kCaseloadPageSize + 1;
     json pager = {{"from", std::to_string(rows.empty() ? 0 : first)},
                   {"to", std::to_string(first - 1 + static_cast<std::int64_t>(rows.size()))},
                   {"total", std::to_string(found.total)},
                   {"paged", found.total > kCaseloadPageSize}};
-    if (page_no > 1) pager["prev_href"] = "/caseload?page=" + std::to_string(page_no - 1);
-    if (page_no < last_page) pager["next_href"] = "/caseload?page=" + std::to_string(page_no + 1);
+    const std::string keep = all_alerts ? "&alerts=all" : "";
+    if (page_no > 1) pager["prev_href"] = "/caseload?page=" + std::to_string(page_no - 1) + keep;
+    if (page_no < last_page) {
+      pager["next_href"] = "/caseload?page=" + std::to_string(page_no + 1) + keep;
+    }
     json data = {{"cases", rows},
                  {"has_cases", !rows.empty()},
                  {"pager", pager},
                  {"alerts", alerts},
                  {"has_alerts", !alerts.empty()}};
+    if (hidden > 0) {
+      data["alerts_more"] = {
+          {"count", std::to_string(hidden + shown.size())},
+          {"href", "/caseload?alerts=all" +
+                       (page_no > 1 ? "&page=" + std::to_string(page_no) : std::string())}};
+    }
     return ctx.pages.render(r, 200, "casework/caseload", "caseload.title", "caseload", data);
   });
 }

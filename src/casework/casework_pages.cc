@@ -720,6 +720,15 @@ http::Response render_queue(const web::ModuleContext& ctx, const http::Request& 
                             const Errors& errors) {
   const std::string& lang = r.lang;
   ReferralService referrals(ctx.db);
+  // The lists first: list() borrows its own connection, and holding one while waiting for a
+  // second drained the pool at 64 concurrent queues (every request waited the 5 s timeout).
+  auto list_of = [&](const std::string& queue) {
+    ReferralFilter f;
+    f.queue = queue;
+    return referrals.list(p, f, std::nullopt, 500);
+  };
+  const auto incoming_list = list_of("incoming");
+  const auto outgoing_list = list_of("outgoing");
   auto lease = ctx.db.acquire();
   std::map<std::string, std::string> names;
   auto org_name = [&](const std::string& id) {
@@ -728,11 +737,9 @@ http::Response render_queue(const web::ModuleContext& ctx, const http::Request& 
     auto f = org_facts(*lease, id);
     return names[id] = f ? f->name(lang) : id;
   };
-  auto rows = [&](const std::string& queue) {
-    ReferralFilter f;
-    f.queue = queue;
+  auto rows = [&](const auto& list) {
     json out = json::array();
-    for (const auto& x : referrals.list(p, f, std::nullopt, 500)) {
+    for (const auto& x : list) {
       const auto hours = x.r.response_hours();
       json row = {{"id", x.r.id},
                   {"person_name", person::display_name(x.person, lang)},
@@ -753,9 +760,9 @@ http::Response render_queue(const web::ModuleContext& ctx, const http::Request& 
     }
     return out;
   };
-  const json outgoing = rows("outgoing");
+  const json outgoing = rows(outgoing_list);
   json data = {{"csrf", p.csrf_token},
-               {"incoming", rows("incoming")},
+               {"incoming", rows(incoming_list)},
                {"outgoing", outgoing},
                {"has_outgoing", !outgoing.empty()},
                {"can_answer", p.can(Action::kReferralManage)},

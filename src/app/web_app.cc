@@ -194,9 +194,10 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   auto date = [](const std::string& d) {
     return d.size() >= 10 ? d.substr(8, 2) + "/" + d.substr(5, 2) + "/" + d.substr(0, 4) : d;
   };
-  auto lease = db_.acquire();
+  db::Transaction tx(db_, db::TxMode::kRead);  // one snapshot; SQLite checks its cache once
+  auto& conn = tx.conn();
   nlohmann::json cases = nlohmann::json::array();
-  for (const auto& c : casework::cases_of_person(*lease, *p, person_id)) {
+  for (const auto& c : casework::cases_of_person(conn, *p, person_id)) {
     cases.push_back({{"href", c.href},
                      {"module_label", label("case.module." + c.module)},
                      {"status_label", label("case.status." + c.status)},
@@ -210,7 +211,7 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   std::optional<std::string> after;
   if (auto c = r.query("services"); c && !c->empty()) after = web::decode_cursor(*c);
   auto rows =
-      casework::services_of_person(*lease, *p, person_id, lang, after, kServicesPerPage + 1);
+      casework::services_of_person(conn, *p, person_id, lang, after, kServicesPerPage + 1);
   const bool more = static_cast<int>(rows.size()) > kServicesPerPage;
   if (more) rows.pop_back();
   nlohmann::json services = nlohmann::json::array();
@@ -233,7 +234,7 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   if (after) file["services_first_href"] = "/people/" + person_id + "#person-services";
   file["services_paged"] = more || after.has_value();
   nlohmann::json admissions = nlohmann::json::array();
-  for (const auto& a : casework::admissions_of_person(*lease, *p, person_id, lang)) {
+  for (const auto& a : casework::admissions_of_person(conn, *p, person_id, lang)) {
     nlohmann::json item = {{"institution_name", a.institution_name},
                            {"admitted_on", date(a.admitted_on)},
                            {"discharged_on", a.discharged_on ? date(*a.discharged_on) : ""},
@@ -244,7 +245,7 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   file["admissions_section"] = true;
   file["admissions"] = admissions;
   nlohmann::json referrals = nlohmann::json::array();
-  for (const auto& ref : casework::referrals_of_person(*lease, *p, person_id, lang)) {
+  for (const auto& ref : casework::referrals_of_person(conn, *p, person_id, lang)) {
     referrals.push_back({{"href", "/cases/" + ref.case_id},
                          {"sent_on", date(ref.created_at)},
                          {"to_org_name", ref.to_org_name},
@@ -252,6 +253,7 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   }
   file["referrals_section"] = true;
   file["referrals"] = referrals;
+  tx.commit();
   if (p->can(access::Action::kCaseWrite))
     file["new_case_href"] = "/people/" + person_id + "/cases/new";
   if (p->can(access::Action::kAdmissionManage)) {

@@ -5,6 +5,7 @@
 // the session's _csrf; a refused form is shown again with the error beside each field and
 // the values typed; a saved form redirects (303) back to the page.
 #include <algorithm>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -314,7 +315,11 @@ http::Response render_case(const web::ModuleContext& ctx, const http::Request& r
     type_options.push_back(
         {{"value", t.code}, {"label", t.name(lang)}, {"selected", value_of(sv, "type") == t.code}});
   }
-  const auto orgs = org_choices(*db.acquire(), rec.person.region_code);
+  // The organizations to choose from (up to 500 full records) only when a form shows them:
+  // the provider (can_write) and the receiving organization (can_refer).
+  const bool can_refer = p.can(Action::kReferralManage) && c.status != "closed";
+  const auto orgs = can_write || can_refer ? org_choices(*db.acquire(), rec.person.region_code)
+                                           : std::vector<OrgFacts>{};
   data["service_values"] = sv.empty() ? json{{"date", day}, {"quantity", "1"}} : sv;
   data["service_type_options"] = type_options;
   data["service_status_options"] =
@@ -339,7 +344,7 @@ http::Response render_case(const web::ModuleContext& ctx, const http::Request& r
   }
   data["referrals"] = referrals;
   const json rv = values_for("referral");
-  data["can_refer"] = p.can(Action::kReferralManage) && c.status != "closed";
+  data["can_refer"] = can_refer;
   data["referral_values"] = rv;
   data["referral_org_options"] = org_options(orgs, lang, value_of(rv, "to_org"), c.owner_org_id,
                                              label(ctx, lang, "caseload.choose"));
@@ -600,6 +605,10 @@ json alerts_json(const web::ModuleContext& ctx, const std::string& lang,
 
 // Cases per page of the caseload.
 constexpr std::int64_t kCaseloadPageSize = 25;
+// Alerts of each kind on the caseload (the first ones: alerts_for gives each kind in order of
+// urgency); ?alerts=all shows them all. A worker with hundreds of cases had every one of up to
+// 4 × kMaxAlertsPerKind alerts on the page (185 KB for 470 alerts).
+constexpr std::size_t kCaseloadAlertsPerKind = 10;
 
 void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
   router.add(Method::kGet, "/caseload", [ctx](http::Request& r) {
@@ -626,7 +635,10 @@ void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
     }
     const auto& cases = found.cases;
     auto lease = ctx.db.acquire();
-    // The next open action of each case, in one query.
+    // The next open action of each case (the earliest due), in one query. Every action of
+    // the page's cases is read and the open ones with a due date are kept here: with those
+    // conditions in the SQL, SQLite walked the index of every open action of the database
+    // (case_actions_open_due) instead of looking up the page's 25 cases.
     std::map<std::string, std::pair<std::string, std::string>> next;  // case -> (due, title)
     if (!cases.empty()) {
       std::vector<db::Value> params;
@@ -637,11 +649,12 @@ void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
       }
       for (const auto& row :
            lease
-               ->query("SELECT case_id, due_on, title FROM case_actions WHERE done_on IS NULL "
-                       "AND due_on IS NOT NULL AND case_id IN (" +
+               ->query("SELECT case_id, due_on, title, done_on FROM case_actions WHERE case_id "
+                       "IN (" +
                            in + ") ORDER BY due_on DESC",
                        params)
                .rows) {
+        if (db::as_text(row[3]) || !db::as_text(row[1])) continue;  // done, or no due date
         next[db::text_or(row[0], "")] = {db::text_or(row[1], ""), db::text_or(row[2], "")};
       }
     }
@@ -663,19 +676,41 @@ void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
       }
       rows.push_back(std::move(row));
     }
-    const json alerts = alerts_json(ctx, lang, alerts_for(*lease, p, true, lang));
+    const bool all_alerts = r.query("alerts") == "all";
+    std::vector<Alert> shown;
+    std::size_t hidden = 0;
+    {
+      std::map<std::string, std::size_t> per_kind;
+      for (auto& a : alerts_for(*lease, p, true, lang)) {
+        if (all_alerts || per_kind[a.kind]++ < kCaseloadAlertsPerKind) {
+          shown.push_back(std::move(a));
+        } else {
+          ++hidden;
+        }
+      }
+    }
+    const json alerts = alerts_json(ctx, lang, shown);
     const std::int64_t first = (page_no - 1) * kCaseloadPageSize + 1;
     json pager = {{"from", std::to_string(rows.empty() ? 0 : first)},
                   {"to", std::to_string(first - 1 + static_cast<std::int64_t>(rows.size()))},
                   {"total", std::to_string(found.total)},
                   {"paged", found.total > kCaseloadPageSize}};
-    if (page_no > 1) pager["prev_href"] = "/caseload?page=" + std::to_string(page_no - 1);
-    if (page_no < last_page) pager["next_href"] = "/caseload?page=" + std::to_string(page_no + 1);
+    const std::string keep = all_alerts ? "&alerts=all" : "";
+    if (page_no > 1) pager["prev_href"] = "/caseload?page=" + std::to_string(page_no - 1) + keep;
+    if (page_no < last_page) {
+      pager["next_href"] = "/caseload?page=" + std::to_string(page_no + 1) + keep;
+    }
     json data = {{"cases", rows},
                  {"has_cases", !rows.empty()},
                  {"pager", pager},
                  {"alerts", alerts},
                  {"has_alerts", !alerts.empty()}};
+    if (hidden > 0) {
+      data["alerts_more"] = {
+          {"count", std::to_string(hidden + shown.size())},
+          {"href", "/caseload?alerts=all" +
+                       (page_no > 1 ? "&page=" + std::to_string(page_no) : std::string())}};
+    }
     return ctx.pages.render(r, 200, "casework/caseload", "caseload.title", "caseload", data);
   });
 }
@@ -685,6 +720,15 @@ http::Response render_queue(const web::ModuleContext& ctx, const http::Request& 
                             const Errors& errors) {
   const std::string& lang = r.lang;
   ReferralService referrals(ctx.db);
+  // The lists first: list() borrows its own connection, and holding one while waiting for a
+  // second drained the pool at 64 concurrent queues (every request waited the 5 s timeout).
+  auto list_of = [&](const std::string& queue) {
+    ReferralFilter f;
+    f.queue = queue;
+    return referrals.list(p, f, std::nullopt, 500);
+  };
+  const auto incoming_list = list_of("incoming");
+  const auto outgoing_list = list_of("outgoing");
   auto lease = ctx.db.acquire();
   std::map<std::string, std::string> names;
   auto org_name = [&](const std::string& id) {
@@ -693,11 +737,9 @@ http::Response render_queue(const web::ModuleContext& ctx, const http::Request& 
     auto f = org_facts(*lease, id);
     return names[id] = f ? f->name(lang) : id;
   };
-  auto rows = [&](const std::string& queue) {
-    ReferralFilter f;
-    f.queue = queue;
+  auto rows = [&](const auto& list) {
     json out = json::array();
-    for (const auto& x : referrals.list(p, f, std::nullopt, 500)) {
+    for (const auto& x : list) {
       const auto hours = x.r.response_hours();
       json row = {{"id", x.r.id},
                   {"person_name", person::display_name(x.person, lang)},
@@ -718,9 +760,9 @@ http::Response render_queue(const web::ModuleContext& ctx, const http::Request& 
     }
     return out;
   };
-  const json outgoing = rows("outgoing");
+  const json outgoing = rows(outgoing_list);
   json data = {{"csrf", p.csrf_token},
-               {"incoming", rows("incoming")},
+               {"incoming", rows(incoming_list)},
                {"outgoing", outgoing},
                {"has_outgoing", !outgoing.empty()},
                {"can_answer", p.can(Action::kReferralManage)},

@@ -1,12 +1,10 @@
 // src/casework/person_view.cc
 #include "casework/person_view.h"
 
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "casework/case_services.h"
 #include "casework/cases.h"
-#include "casework/institution_facts.h"
 #include "casework/referrals.h"
 #include "person/person.h"
 #include "platform/error.h"
@@ -18,22 +16,16 @@ nlohmann::json opt(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json();
 }
 
-// Organization names, looked up once per organization.
-class OrgNames {
- public:
-  OrgNames(db::Connection& conn, std::string lang) : conn_(conn), lang_(std::move(lang)) {}
-  const std::string& operator()(const std::string& id) {
-    auto it = cache_.find(id);
-    if (it != cache_.end()) return it->second;
-    auto f = org_facts(conn_, id);
-    return cache_[id] = f ? f->name(lang_) : id;
-  }
-
- private:
-  db::Connection& conn_;
-  std::string lang_;
-  std::map<std::string, std::string> cache_;
-};
+// An organization's name in `lang` from its name_fr and name_ar columns (as OrgFacts::name),
+// or `id` when the LEFT JOIN found no organization (`joined_id` is then null).
+std::string org_name(const db::Value& id, const db::Value& joined_id, const db::Value& name_fr,
+                     const db::Value& name_ar, const std::string& lang) {
+  if (!db::as_text(joined_id)) return db::text_or(id, "");
+  const auto fr = db::as_text(name_fr);
+  const auto ar = db::as_text(name_ar);
+  if (lang == "ar") return ar.value_or(fr.value_or(""));
+  return fr.value_or(ar.value_or(""));
+}
 
 }  // namespace
 
@@ -69,16 +61,16 @@ std::vector<AdmissionSummary> admissions_of_person(db::Connection& conn,
   std::vector<db::Value> params = {db::Value(person_id)};
   const std::string sql =
       "SELECT a.id, a.institution_id, a.admitted_on, a.reason, a.discharged_on, "
-      "a.discharge_reason FROM admissions a JOIN people p ON p.id = a.person_id WHERE "
+      "a.discharge_reason, o.id, o.name_fr, o.name_ar FROM admissions a JOIN people p ON p.id = "
+      "a.person_id LEFT JOIN organizations o ON o.id = a.institution_id WHERE "
       "a.person_id = $1 AND " +
       person::scope_condition(by, "p", params) +
       " ORDER BY a.admitted_on DESC, a.id DESC LIMIT 100";
-  OrgNames names(conn, lang);
   for (const auto& r : conn.query(sql, params).rows) {
     AdmissionSummary s;
     s.id = db::text_or(r[0], "");
     s.institution_id = db::text_or(r[1], "");
-    s.institution_name = names(s.institution_id);
+    s.institution_name = org_name(r[1], r[6], r[7], r[8], lang);
     s.admitted_on = db::text_or(r[2], "");
     s.reason = db::text_or(r[3], "");
     s.discharged_on = db::as_text(r[4]);
@@ -99,10 +91,11 @@ std::vector<ReferralSummary> referrals_of_person(db::Connection& conn, const acc
   if (!by.can(access::Action::kCaseRead)) return out;
   std::vector<db::Value> params = {db::Value(person_id)};
   const std::string sql =
-      "SELECT r.id, r.case_id, r.from_org_id, r.to_org_id, r.status, r.created_at FROM referrals "
-      "r JOIN people p ON p.id = r.person_id WHERE r.person_id = $1 AND " +
+      "SELECT r.id, r.case_id, r.from_org_id, r.to_org_id, r.status, r.created_at, o.id, "
+      "o.name_fr, o.name_ar FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN "
+      "organizations o "
+      "ON o.id = r.to_org_id WHERE r.person_id = $1 AND " +
       referral_scope_condition(by, params) + " ORDER BY r.id DESC LIMIT 100";
-  OrgNames names(conn, lang);
   for (const auto& r : conn.query(sql, params).rows) {
     ReferralSummary s{db::text_or(r[0], ""),
                       db::text_or(r[1], ""),
@@ -111,7 +104,7 @@ std::vector<ReferralSummary> referrals_of_person(db::Connection& conn, const acc
                       "",
                       db::text_or(r[4], ""),
                       db::text_or(r[5], "")};
-    s.to_org_name = names(s.to_org_id);
+    s.to_org_name = org_name(r[3], r[6], r[7], r[8], lang);
     out.push_back(std::move(s));
   }
   return out;
@@ -126,8 +119,10 @@ std::vector<ServiceSummary> services_of_person(db::Connection& conn, const acces
   std::vector<db::Value> params = {db::Value(person_id)};
   std::string sql =
       "SELECT s.id, s.case_id, s.service_type, s.provider_org_id, s.service_date, s.quantity, "
-      "s.status FROM case_services s JOIN cases c ON c.id = s.case_id JOIN people p ON p.id = "
-      "c.person_id WHERE c.person_id = $1 AND " +
+      "s.status, t.name_fr, t.name_ar, t.name_en, o.id, o.name_fr, o.name_ar FROM case_services s "
+      "JOIN cases c ON c.id = s.case_id JOIN people p ON p.id = c.person_id "
+      "LEFT JOIN service_types t ON t.code = s.service_type AND t.active = 1 "
+      "LEFT JOIN organizations o ON o.id = s.provider_org_id WHERE c.person_id = $1 AND " +
       case_scope_condition(by, params);
   if (after) {
     const auto bar = after->find('|');
@@ -143,18 +138,17 @@ std::vector<ServiceSummary> services_of_person(db::Connection& conn, const acces
   }
   params.emplace_back(static_cast<std::int64_t>(limit));
   sql += " ORDER BY s.service_date DESC, s.id DESC LIMIT $" + std::to_string(params.size());
-  std::map<std::string, std::string> type_names;
-  for (const auto& t : service_types(conn)) type_names[t.code] = t.name(lang);
-  OrgNames names(conn, lang);
+  // The type's name in `lang` (the code for a retired type), the provider's name: joined in
+  // the query rather than looked up per row.
+  const std::size_t type_name_col = lang == "ar" ? 8 : lang == "en" ? 9 : 7;
   for (const auto& r : conn.query(sql, params).rows) {
     ServiceSummary s;
     s.id = db::text_or(r[0], "");
     s.case_id = db::text_or(r[1], "");
     s.type = db::text_or(r[2], "");
-    auto t = type_names.find(s.type);
-    s.type_name = t != type_names.end() ? t->second : s.type;
+    s.type_name = db::text_or(r[type_name_col], s.type);
     s.provider_org_id = db::text_or(r[3], "");
-    s.provider_name = names(s.provider_org_id);
+    s.provider_name = org_name(r[3], r[10], r[11], r[12], lang);
     s.date = db::text_or(r[4], "");
     s.quantity = db::as_int(r[5]).value_or(1);
     s.status = db::text_or(r[6], "");

@@ -505,10 +505,13 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
     const auto related = service->relations(p, person.id);
     nlohmann::json file;
     {
-      auto lease = ctx.db.acquire();
-      file = summary(ctx, *lease, r.lang, person);
+      // One read transaction for the file's queries: one snapshot, and SQLite checks its
+      // page cache once instead of once per query (the access log writes between them).
+      db::Transaction tx(ctx.db, db::TxMode::kRead);
+      auto& conn = tx.conn();
+      file = summary(ctx, conn, r.lang, person);
       if (auto from = r.query("merged_from")) {
-        auto merged = find_visible(*lease, p, *from);
+        auto merged = find_visible(conn, p, *from);
         if (merged && merged->merged_into == person.id) file["merged_from"] = merged->file_number;
       }
       if (p.can(Action::kPersonMerge) && person.status != "merged") {
@@ -528,7 +531,7 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
       file["groups"] = groups;
       nlohmann::json relations = nlohmann::json::array();
       for (const auto& rel : related) {
-        auto s = summary(ctx, *lease, r.lang, rel.other);
+        auto s = summary(ctx, conn, r.lang, rel.other);
         s["kind_label"] = ctx.catalogs.get(r.lang, "person.relation." + rel.kind);
         relations.push_back(s);
       }
@@ -538,12 +541,13 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
       hf.record_type = "person";
       hf.record_id = person.id;
       hf.exclude_action = "view";
-      for (const auto& e : audit::list(*lease, hf, std::nullopt, 20)) {
+      for (const auto& e : audit::list(conn, hf, std::nullopt, 20)) {
         history.push_back({{"at", timeutil::display_utc(e.at)},
                            {"username", e.username.value_or("—")},
                            {"action_label", ctx.catalogs.get(r.lang, "audit.action." + e.action)}});
       }
       file["history"] = history;
+      tx.commit();
     }
     if (p.can(Action::kPersonWrite)) file["edit_href"] = "/people/" + person.id + "/edit";
     for (const auto& section : sections) section(r, person.id, file);

@@ -1,58 +1,21 @@
 // src/platform/web/views.cc
 #include "platform/web/views.h"
 
+#include "platform/web/template.h"
+
 #include <fstream>
-#include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
 namespace jisr::web {
 
-namespace mstch = kainjow::mustache;
-
 struct Views::Compiled {
   explicit Compiled(const std::string& text) : tmpl(text) {}
-  mstch::mustache tmpl;
+  Template tmpl;
 };
 
 namespace {
-
-// kainjow's set() and push_back() take a const reference and copy the whole subtree, which
-// made the conversion cost grow with depth (a page of 500 table rows was copied four times).
-// Each child is therefore added as a cheap placeholder, and the converted value is moved into
-// that slot: the slot belongs to `d`, which is not const, so casting away the accessor's const
-// is sound.
-mstch::data to_data(const nlohmann::json& j) {
-  switch (j.type()) {
-    case nlohmann::json::value_t::object: {
-      mstch::data d{mstch::data::type::object};
-      for (auto it = j.begin(); it != j.end(); ++it) {
-        d.set(it.key(), mstch::data{mstch::data::type::bool_false});
-        *const_cast<mstch::data*>(d.get(it.key())) = to_data(*it);
-      }
-      return d;
-    }
-    case nlohmann::json::value_t::array: {
-      mstch::data d{mstch::data::type::list};
-      auto& items = const_cast<mstch::list&>(d.list_value());
-      items.reserve(j.size());
-      for (const auto& item : j) items.push_back(to_data(item));
-      return d;
-    }
-    case nlohmann::json::value_t::string:
-      return mstch::data{j.get_ref<const std::string&>()};
-    case nlohmann::json::value_t::boolean:
-      return j.get<bool>() ? mstch::data{mstch::data::type::bool_true}
-                           : mstch::data{mstch::data::type::bool_false};
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float:
-      return mstch::data{j.dump()};
-    default:
-      return mstch::data{mstch::data::type::bool_false};  // null: falsy, renders nothing
-  }
-}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -132,10 +95,12 @@ Views::Views(const std::filesystem::path& dir, const i18n::Catalogs& catalogs) {
       } catch (const std::exception& e) {
         throw std::runtime_error("template " + name + ": " + e.what());
       }
-      auto compiled = std::make_unique<Compiled>(localized);
-      if (!compiled->tmpl.is_valid()) {
+      std::unique_ptr<Compiled> compiled;
+      try {
+        compiled = std::make_unique<Compiled>(localized);
+      } catch (const std::exception& e) {
         throw std::runtime_error("template " + name + " (" + lang +
-                                 ") does not parse: " + compiled->tmpl.error_message());
+                                 ") does not parse: " + e.what());
       }
       by_key_.emplace(lang + ":" + name, std::move(compiled));
     }
@@ -153,9 +118,7 @@ std::string Views::render(std::string_view name, std::string_view lang,
   const std::string key = std::string(lang) + ":" + std::string(name);
   auto it = by_key_.find(key);
   if (it == by_key_.end()) throw std::out_of_range("no template named " + key);
-  // kainjow's render is not const; each call renders into its own string, and the
-  // template object holds no per-render state, so concurrent renders are safe.
-  return const_cast<mstch::mustache&>(it->second->tmpl).render(to_data(data));
+  return it->second->tmpl.render(data);
 }
 
 }  // namespace jisr::web

@@ -1,6 +1,7 @@
 // src/platform/web/views.h
 //
-// HTML templates (web/templates/**/*.mustache, kainjow mustache, escaping by default).
+// HTML templates (web/templates/**/*.mustache; mustache as kainjow renders it, see template.h;
+// escaping by default).
 // Static text in a template is written `{{t:message.key}}`; at load time it is replaced, per
 // language, by the HTML-escaped message, so each language has its own compiled template
 // and translation costs nothing per request. A message may itself contain `{{placeholders}}`

@@ -160,5 +160,59 @@ TEST_F(AuditTest, ConcurrentRecordsAreAllWrittenOnceInOneChain) {
   EXPECT_EQ(ids.size(), static_cast<std::size_t>(kThreads * kPerThread));
 }
 
+// Inside a db::Batch the chain head is kept in memory and written back at each outer commit:
+// the chain stays intact across intermediate commits, rolled-back savepoints (whose entries
+// vanish and must not leave the head ahead of the log) and ordinary appends after the batch.
+TEST_F(AuditTest, BatchedAppendsKeepOneChainAcrossCommitsAndRollbacks) {
+  append_n(2);  // before the batch: the head is read from the database
+  const Actor actor{std::string("u1"), std::string("amina"), "10.0.0.1", "batch"};
+  {
+    db::Batch batch(*db_, {/*ops_per_commit=*/3, /*relax_durability=*/false});
+    for (int i = 0; i < 10; ++i) {
+      db::Transaction tx(*db_, db::TxMode::kWrite);
+      append(tx.conn(), actor, "create", "person", "B" + std::to_string(i), nullptr, {{"i", i}});
+      if (i % 4 == 1) continue;  // rolled back: its entry must disappear from the chain
+      tx.commit();
+    }
+    // A rollback just before an outer commit: the head written back must be the log's.
+    {
+      db::Transaction tx(*db_, db::TxMode::kWrite);
+      append(tx.conn(), actor, "create", "person", "last", nullptr, {{"i", 99}});
+    }
+    EXPECT_GE(batch.commits(), 2);
+    batch.finish();
+  }
+  append_n(1);  // after the batch: ordinary appends continue the chain from the head
+  auto r = verify(*db_);
+  EXPECT_TRUE(r.ok) << r.reason << " at " << r.broken_seq;
+  EXPECT_EQ(r.entries, 2 + 7 + 1);  // 10 batched appends, 3 rolled back (i = 1, 5, 9)
+  auto lease = db_->acquire();
+  auto head = lease->query("SELECT seq FROM audit_head WHERE id = 1");
+  EXPECT_EQ(db::as_int(head.rows.at(0).at(0)), 10);
+  EXPECT_TRUE(
+      lease->query("SELECT 1 FROM audit_log WHERE record_id IN ('B1', 'B5', 'last')").empty());
+}
+
+// A batch dropped without finish() rolls back its uncommitted tail: the head committed
+// with the last outer commit still matches the last committed entry.
+TEST_F(AuditTest, AnAbandonedBatchLeavesTheCommittedChainIntact) {
+  const Actor actor{std::string("u1"), std::string("amina"), "10.0.0.1", "batch"};
+  {
+    db::Batch batch(*db_, {/*ops_per_commit=*/4, /*relax_durability=*/false});
+    for (int i = 0; i < 6; ++i) {
+      db::Transaction tx(*db_, db::TxMode::kWrite);
+      append(tx.conn(), actor, "create", "person", "B" + std::to_string(i), nullptr, {{"i", i}});
+      tx.commit();
+    }
+  }
+  auto r = verify(*db_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 4);
+  append_n(1);
+  r = verify(*db_);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.entries, 5);
+}
+
 }  // namespace
 }  // namespace jisr::audit

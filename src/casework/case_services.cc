@@ -1,6 +1,8 @@
 // src/casework/case_services.cc
 #include "casework/case_services.h"
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "casework/cases.h"
@@ -97,42 +99,63 @@ bool service_move_allowed(const std::string& from, const std::string& to) {
 CaseServiceRecord record_service(db::Database& db, const access::Principal& by,
                                  const audit::Actor& actor, const std::string& case_id,
                                  const NewCaseService& in) {
+  return record_services(db, by, actor, case_id, {in}).front();
+}
+
+std::vector<CaseServiceRecord> record_services(db::Database& db, const access::Principal& by,
+                                               const audit::Actor& actor,
+                                               const std::string& case_id,
+                                               const std::vector<NewCaseService>& in) {
   db::Transaction tx(db, db::TxMode::kWrite);
   const CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
-  Errors errors;
-  CaseServiceRecord s;
-  s.id = ids::new_id();
-  s.case_id = case_id;
-  s.type = trim(in.type);
-  if (s.type.empty()) {
-    errors["type"] = "validation.required";
-  } else if (tx.query("SELECT 1 FROM service_types WHERE code = $1 AND active = 1",
-                      {db::Value(s.type)})
-                 .empty()) {
-    errors["type"] = "service.validation.unknown_type";
+  // What the checks read, once per distinct type and provider of this call (nothing else
+  // writes them inside the transaction).
+  std::map<std::string, bool> known_type, known_provider;
+  std::vector<CaseServiceRecord> out;
+  out.reserve(in.size());
+  for (const auto& item : in) {
+    Errors errors;
+    CaseServiceRecord s;
+    s.id = ids::new_id();
+    s.case_id = case_id;
+    s.type = trim(item.type);
+    if (s.type.empty()) {
+      errors["type"] = "validation.required";
+    } else {
+      auto [type, fresh] = known_type.try_emplace(s.type, false);
+      if (fresh) {
+        type->second = !tx.query("SELECT 1 FROM service_types WHERE code = $1 AND active = 1",
+                                 {db::Value(s.type)})
+                            .empty();
+      }
+      if (!type->second) errors["type"] = "service.validation.unknown_type";
+    }
+    s.provider_org_id = non_blank(item.provider_org_id).value_or(rec.c.owner_org_id);
+    auto [provider, fresh] = known_provider.try_emplace(s.provider_org_id, false);
+    if (fresh) provider->second = org_facts(tx.conn(), s.provider_org_id).has_value();
+    if (!provider->second) errors["provider_org"] = "validation.unknown_organization";
+    s.status = item.status;
+    s.date = trim(item.date);
+    s.quantity = item.quantity.value_or(1);
+    s.comment = non_blank(item.comment);
+    check_service(s, errors);
+    if (!errors.empty()) throw Invalid(errors);
+    s.created_at = timeutil::now_utc();
+    out.push_back(std::move(s));
   }
-  s.provider_org_id = non_blank(in.provider_org_id).value_or(rec.c.owner_org_id);
-  if (!org_facts(tx.conn(), s.provider_org_id)) {
-    errors["provider_org"] = "validation.unknown_organization";
+  const audit::Place place = place_of(rec);
+  for (const auto& s : out) {
+    tx.query(
+        "INSERT INTO case_services(id, case_id, service_type, provider_org_id, service_date, "
+        "quantity, status, comment, version, created_at, created_by) VALUES ($1, $2, $3, $4, $5, "
+        "$6, $7, $8, 1, $9, $10)",
+        {db::Value(s.id), db::Value(case_id), db::Value(s.type), db::Value(s.provider_org_id),
+         db::Value(s.date), db::Value(s.quantity), db::Value(s.status),
+         db::optional_text(s.comment), db::Value(s.created_at), db::Value(by.user_id)});
+    audit::append(tx.conn(), actor, "create", "case_service", s.id, nullptr, to_json(s), place);
   }
-  s.status = in.status;
-  s.date = trim(in.date);
-  s.quantity = in.quantity.value_or(1);
-  s.comment = non_blank(in.comment);
-  check_service(s, errors);
-  if (!errors.empty()) throw Invalid(errors);
-  s.created_at = timeutil::now_utc();
-  tx.query(
-      "INSERT INTO case_services(id, case_id, service_type, provider_org_id, service_date, "
-      "quantity, status, comment, version, created_at, created_by) VALUES ($1, $2, $3, $4, $5, "
-      "$6, $7, $8, 1, $9, $10)",
-      {db::Value(s.id), db::Value(case_id), db::Value(s.type), db::Value(s.provider_org_id),
-       db::Value(s.date), db::Value(s.quantity), db::Value(s.status), db::optional_text(s.comment),
-       db::Value(s.created_at), db::Value(by.user_id)});
-  audit::append(tx.conn(), actor, "create", "case_service", s.id, nullptr, to_json(s),
-                place_of(rec));
   tx.commit();
-  return s;
+  return out;
 }
 
 CaseServiceRecord update_service(db::Database& db, const access::Principal& by,

@@ -59,6 +59,16 @@ CaseServiceRecord record_service(db::Database& db, const access::Principal& by,
                                  const audit::Actor& actor, const std::string& case_id,
                                  const NewCaseService& in);
 
+// Records several services of one case in one transaction (bulk loads): the case is read
+// and checked once, each service passes the checks of record_service and gets its own INSERT
+// and its own audit entry. All or nothing: an invalid service throws Invalid (its reasons)
+// and none is written. Returns the services in the order given. record_service is this
+// call with one service.
+std::vector<CaseServiceRecord> record_services(db::Database& db, const access::Principal& by,
+                                               const audit::Actor& actor,
+                                               const std::string& case_id,
+                                               const std::vector<NewCaseService>& in);
+
 // What an edit of a recorded service changes; an absent member keeps the current value.
 struct CaseServicePatch {
   std::optional<std::string> status;

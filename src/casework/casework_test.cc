@@ -5,6 +5,7 @@
 #include "../../tests/unit/test_db.h"
 #include "access/users.h"
 #include "casework/admissions.h"
+#include "casework/case_services.h"
 #include "casework/cases.h"
 #include "platform/error.h"
 
@@ -134,6 +135,43 @@ TEST_F(AdmissionRulesTest, OnlyInstitutionsAndOnlyInScope) {
   EXPECT_THROW(s.admit(far, audit::Actor{}, admission("P1")), Invalid);  // person not visible
   auto auditor = principal(access::Role::kAuditor, {}, std::nullopt);
   EXPECT_THROW(s.admit(auditor, audit::Actor{}, admission("P1")), Forbidden);
+}
+
+// Several services of a case in one call: each is checked as record_service checks one and
+// gets its own row and audit entry; one invalid service writes none of them.
+TEST_F(AdmissionRulesTest, RecordServicesChecksEachAndAuditsEachOrWritesNone) {
+  CaseService cases(*db_);
+  NewCase nc;
+  nc.person_id = "P1";
+  nc.module = "child_protection";
+  const auto c = cases.open(worker_, audit::Actor{}, nc);
+  auto count = [&](const std::string& sql) {
+    auto lease = db_->acquire();
+    return db::as_int(lease->query(sql).rows.at(0).at(0)).value_or(-1);
+  };
+  NewCaseService meals{"meals", std::nullopt, "2026-01-10", 14, "delivered", std::nullopt};
+  NewCaseService visit{
+      "psychological_support", std::string("ASSOC"), "2026-01-11", std::nullopt, "planned",
+      std::string("Suivi")};
+  const auto written = record_services(*db_, worker_, audit::Actor{}, c.c.id, {meals, visit});
+  ASSERT_EQ(written.size(), 2u);
+  EXPECT_EQ(written[0].provider_org_id, "EPS1");  // the case's owner by default
+  EXPECT_EQ(written[1].provider_org_id, "ASSOC");
+  EXPECT_EQ(written[1].quantity, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM case_services"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE record_type = 'case_service' AND "
+                  "action = 'create'"),
+            2);
+  NewCaseService unknown = meals;
+  unknown.type = "teleportation";
+  NewCaseService future = meals;
+  future.date = "2999-01-01";
+  for (const auto& bad : {unknown, future}) {
+    EXPECT_THROW(record_services(*db_, worker_, audit::Actor{}, c.c.id, {meals, bad}), Invalid);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM case_services"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE record_type = 'case_service'"), 2);
+  EXPECT_TRUE(audit::verify(*db_).ok);
 }
 
 }  // namespace

@@ -733,6 +733,10 @@ class Generator {
     const auto& types = services_for_module(module);
     const auto count = rng_.between(4, 12);
     const Local& local = locals_[p.code];
+    // Recorded together (casework::record_services: one transaction, one audit entry per
+    // service), on the day of the last of them, at the latest the end of the phase.
+    std::vector<casework::NewCaseService> batch;
+    Day recorded = start;
     for (std::int64_t k = 0; k < count; ++k) {
       casework::NewCaseService s;
       s.type = types[static_cast<std::size_t>(rng_.below(static_cast<std::int64_t>(types.size())))];
@@ -749,12 +753,15 @@ class Generator {
       s.date = day_text(day);
       s.quantity = s.type == "accommodation" || s.type == "meals" ? rng_.between(7, 60) : 1;
       if (rng_.chance(0.12)) s.provider_org_id = local.entraide;
-      add(std::min(day, end), [this, id, owner, s] {
-        casework::record_service(db_, as(owner), actor_, id, s);
-        ++s_.services;
-        ++s_.writes;
-      });
+      recorded = std::max(recorded, std::min(day, end));
+      batch.push_back(std::move(s));
     }
+    add(recorded, [this, id, owner, batch] {
+      const auto n = static_cast<std::int64_t>(
+          casework::record_services(db_, as(owner), actor_, id, batch).size());
+      s_.services += n;
+      s_.writes += n;
+    });
   }
 
   template <typename Add>

@@ -3,6 +3,7 @@
 #include "platform/db/database.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -149,7 +150,11 @@ Lease::~Lease() {
 namespace {
 // The batches alive on this thread (a handful at most).
 thread_local std::vector<Batch*> t_batches;
-constexpr const char* kSavepoint = "jisr_tx";
+constexpr const char* kSavepointSql = "SAVEPOINT jisr_tx";
+constexpr const char* kReleaseSql = "RELEASE SAVEPOINT jisr_tx";
+constexpr const char* kRollbackToSql = "ROLLBACK TO SAVEPOINT jisr_tx";
+// Numbers the batches of the process (Batch::id()).
+std::atomic<std::uint64_t> g_batch_ids{0};
 }  // namespace
 
 Batch* Batch::active(const Database& db) {
@@ -159,10 +164,32 @@ Batch* Batch::active(const Database& db) {
   return nullptr;
 }
 
+Batch* Batch::of(const Connection& conn) {
+  for (Batch* b : t_batches) {
+    if (&*b->lease_ == &conn) return b;
+  }
+  return nullptr;
+}
+
+void Batch::before_commit(const void* key, std::function<void(Connection&)> flush) {
+  for (auto& [k, fn] : before_commit_) {
+    if (k == key) {
+      fn = std::move(flush);
+      return;
+    }
+  }
+  before_commit_.emplace_back(key, std::move(flush));
+}
+
+void Batch::run_before_commit() {
+  for (auto& [key, fn] : before_commit_) fn(*lease_);
+}
+
 Transaction::Transaction(Database& db, TxMode mode) {
   if (Batch* batch = Batch::active(db)) {
     conn_ = &*batch->lease_;
-    conn_->exec_script(std::string("SAVEPOINT ") + kSavepoint);
+    // Prepared once and cached by the connection: a load makes millions of these.
+    conn_->query(kSavepointSql);
     batch_ = batch;
     ++batch_->depth_;
     return;
@@ -185,9 +212,10 @@ Transaction::~Transaction() {
   if (done_) return;
   if (batch_) {
     --batch_->depth_;
+    ++batch_->rollbacks_;
     try {
-      conn_->exec_script(std::string("ROLLBACK TO SAVEPOINT ") + kSavepoint +
-                         "; RELEASE SAVEPOINT " + kSavepoint);
+      conn_->query(kRollbackToSql);
+      conn_->query(kReleaseSql);
     } catch (...) {
       batch_->lease_.discard();
     }
@@ -204,7 +232,7 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   if (done_) throw DbError("transaction already finished");
   if (batch_) {
-    conn_->exec_script(std::string("RELEASE SAVEPOINT ") + kSavepoint);
+    conn_->query(kReleaseSql);
     done_ = true;
     --batch_->depth_;
     batch_->inner_committed();
@@ -216,7 +244,7 @@ void Transaction::commit() {
 }
 
 Batch::Batch(Database& db, BatchOptions options)
-    : db_(db), options_(options), lease_(db.acquire()) {
+    : db_(db), options_(options), lease_(db.acquire()), id_(++g_batch_ids) {
   if (active(db)) throw DbError("a batch is already active on this database and thread");
   if (options_.ops_per_commit < 1) options_.ops_per_commit = 1;
   const bool sqlite = db.dialect() == Dialect::kSqlite;
@@ -254,6 +282,7 @@ Batch::~Batch() {
 void Batch::inner_committed() {
   if (depth_ > 0) return;  // a nested inner transaction: its outermost one counts
   if (++pending_ < options_.ops_per_commit) return;
+  run_before_commit();
   lease_->exec_script("COMMIT");
   ++commits_;
   pending_ = 0;
@@ -268,6 +297,16 @@ void Batch::finish() {
 
 void Batch::end(bool commit) {
   ended_ = true;
+  if (commit) {
+    try {
+      run_before_commit();
+    } catch (...) {
+      t_batches.erase(std::remove(t_batches.begin(), t_batches.end(), this), t_batches.end());
+      lease_->exec_script("ROLLBACK");
+      for (const auto& sql : restore_) lease_->exec_script(sql);
+      throw;
+    }
+  }
   t_batches.erase(std::remove(t_batches.begin(), t_batches.end(), this), t_batches.end());
   lease_->exec_script(commit ? "COMMIT" : "ROLLBACK");
   if (commit) ++commits_;

@@ -231,11 +231,26 @@ class Batch {
   std::int64_t commits() const { return commits_; }
   // The batch of `db` on this thread, or null.
   static Batch* active(const Database& db);
+  // The batch on this thread whose connection is `conn`, or null.
+  static Batch* of(const Connection& conn);
+  // A number unique to this batch in the process (an address may be reused by a later
+  // batch): the key of state cached for the batch.
+  std::uint64_t id() const { return id_; }
+  // Inner transactions rolled back so far. State a module keeps in memory during the batch
+  // is stale once this changes (the rolled-back work may have changed it) and must be read
+  // again from the database.
+  std::int64_t rollbacks() const { return rollbacks_; }
+  // Registers `flush`, run on the batch's connection just before every outer commit
+  // (finish() included): for a module that keeps state in memory during the batch and
+  // writes it back once per commit (the audit chain head). One per `key`; registering the
+  // same key again replaces it.
+  void before_commit(const void* key, std::function<void(Connection&)> flush);
 
  private:
   friend class Transaction;
   void inner_committed();
   void end(bool commit);
+  void run_before_commit();
 
   Database& db_;
   BatchOptions options_;
@@ -243,7 +258,10 @@ class Batch {
   int depth_ = 0;    // open inner transactions
   int pending_ = 0;  // inner commits since the last outer commit
   std::int64_t commits_ = 0;
+  std::int64_t rollbacks_ = 0;
+  std::uint64_t id_ = 0;
   bool ended_ = false;
+  std::vector<std::pair<const void*, std::function<void(Connection&)>>> before_commit_;
   std::vector<std::string> restore_;  // statements that undo relax_durability
 };
 

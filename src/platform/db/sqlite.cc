@@ -14,6 +14,23 @@ struct StmtDeleter {
 };
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
+// A prepared statement with what binding it needs, worked out once: for each SQLite
+// parameter (1-based, in order), the index of our `$N` parameter it takes.
+struct Prepared {
+  StmtPtr stmt;
+  std::vector<std::size_t> param_of;
+};
+
+// Looks statements up by their SQL text without copying it into a std::string first.
+struct SqlHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+struct SqlEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+
 struct DbDeleter {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
@@ -94,34 +111,37 @@ class SqliteConnection final : public Connection {
   }
 
  private:
-  sqlite3_stmt* prepare(std::string_view sql) {
-    const std::string key(sql);
-    if (auto it = cache_.find(key); it != cache_.end()) {
-      sqlite3_reset(it->second.get());
-      sqlite3_clear_bindings(it->second.get());
-      return it->second.get();
+  Prepared& prepare(std::string_view sql) {
+    if (auto it = cache_.find(sql); it != cache_.end()) {
+      sqlite3_reset(it->second.stmt.get());
+      sqlite3_clear_bindings(it->second.stmt.get());
+      return it->second;
     }
+    const std::string key(sql);
     sqlite3_stmt* raw = nullptr;
     const int rc = sqlite3_prepare_v3(db_.get(), key.data(), static_cast<int>(key.size()),
                                       SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
     if (rc != SQLITE_OK) fail(db_.get(), rc, "cannot prepare statement");
-    StmtPtr stmt(raw);
-    if (cache_.size() > 512) cache_.clear();  // bound memory on ad-hoc SQL
-    auto* ptr = stmt.get();
-    cache_.emplace(key, std::move(stmt));
-    return ptr;
-  }
-
-  void bind(sqlite3_stmt* stmt, const std::vector<Value>& params) {
-    const int count = sqlite3_bind_parameter_count(stmt);
+    Prepared prepared{StmtPtr(raw), {}};
+    const int count = sqlite3_bind_parameter_count(raw);
     for (int i = 1; i <= count; ++i) {
-      const char* name = sqlite3_bind_parameter_name(stmt, i);
+      const char* name = sqlite3_bind_parameter_name(raw, i);
       // Placeholders are "$N": SQLite treats "$1" as a named parameter, and the name tells us
       // which of our parameters it is, whatever order it first appears in.
       if (!name || name[0] != '$') throw DbError("SQL must use $N placeholders");
-      const std::size_t index = std::stoul(name + 1);
+      prepared.param_of.push_back(std::stoul(name + 1));
+    }
+    if (cache_.size() > 512) cache_.clear();  // bound memory on ad-hoc SQL
+    return cache_.emplace(key, std::move(prepared)).first->second;
+  }
+
+  void bind(const Prepared& prepared, const std::vector<Value>& params) {
+    sqlite3_stmt* stmt = prepared.stmt.get();
+    for (std::size_t k = 0; k < prepared.param_of.size(); ++k) {
+      const int i = static_cast<int>(k + 1);
+      const std::size_t index = prepared.param_of[k];
       if (index < 1 || index > params.size()) {
-        throw DbError("placeholder " + std::string(name) + " has no parameter");
+        throw DbError("placeholder $" + std::to_string(index) + " has no parameter");
       }
       const Value& v = params[index - 1];
       int rc = SQLITE_OK;
@@ -132,8 +152,9 @@ class SqliteConnection final : public Connection {
       } else if (const auto* d = std::get_if<double>(&v)) {
         rc = sqlite3_bind_double(stmt, i, *d);
       } else {
+        // `params` outlives the statement's execution (run() resets it before returning).
         const auto& s = std::get<std::string>(v);
-        rc = sqlite3_bind_text(stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
       }
       if (rc != SQLITE_OK) fail(db_.get(), rc, "cannot bind parameter");
     }
@@ -166,8 +187,9 @@ class SqliteConnection final : public Connection {
   template <typename RowFn>
   void run(std::string_view sql, const std::vector<Value>& params, RowFn&& on_row,
            std::vector<std::string>* columns) {
-    sqlite3_stmt* stmt = prepare(sql);
-    bind(stmt, params);
+    Prepared& prepared = prepare(sql);
+    sqlite3_stmt* stmt = prepared.stmt.get();
+    bind(prepared, params);
     if (columns && columns->empty()) {
       const int n = sqlite3_column_count(stmt);
       for (int i = 0; i < n; ++i) columns->emplace_back(sqlite3_column_name(stmt, i));
@@ -187,7 +209,7 @@ class SqliteConnection final : public Connection {
   }
 
   DbPtr db_;
-  std::unordered_map<std::string, StmtPtr> cache_;
+  std::unordered_map<std::string, Prepared, SqlHash, SqlEqual> cache_;
 };
 
 }  // namespace

@@ -902,6 +902,13 @@ DemoDataSummary generate(db::Database& db, const DemoDataOptions& options,
   Generator g(db, options, progress);
   auto summary = g.run();
   batch.finish();
+  {
+    // Planner statistics for the freshly loaded tables: without them SQLite's planner walks
+    // every open plan action of the database for one organization's overdue-actions alert
+    // (1.5 s at 20,000 people; 10 ms once analysed). ANALYZE takes ~0.6 s at that size.
+    auto lease = db.acquire();
+    lease->query("ANALYZE");
+  }
   return summary;
 }
 

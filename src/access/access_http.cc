@@ -260,6 +260,7 @@ void AccessModule::decorate_layout(const http::Request& request, nlohmann::json&
     can["organizations"] = p->can(Action::kOrganizationRead);
     can["casework"] = p->can(Action::kCaseRead);
     can["dedup_review"] = p->can(Action::kPersonDedupReview);
+    can["person_merges"] = p->can(Action::kPersonUnmerge);
   }
   layout["can"] = can;
 }

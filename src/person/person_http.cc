@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit.h"
+#include "person/person_merges_http.h"
 #include "person/person_service.h"
 #include "platform/error.h"
 #include "platform/util/time.h"
@@ -308,6 +309,7 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
                      std::vector<FileSection> sections, PersonSearch* search) {
   using http::Method;
   auto service = std::make_shared<PersonService>(ctx.db, search);
+  register_merge_routes(router, ctx, service);  // /people/merges (literal: before {id})
 
   // ---- API ----------------------------------------------------------------------------------
   router.add(Method::kPost, "/api/v1/people", [service, ctx](http::Request& r) {
@@ -652,6 +654,7 @@ void describe_api(nlohmann::json& paths, nlohmann::json& schemas) {
   };
   const nlohmann::json id_param = {
       {"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}};
+  describe_merges_api(paths, schemas);
   schemas["Person"] = {
       {"type", "object"},
       {"properties",

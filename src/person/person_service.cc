@@ -810,6 +810,37 @@ std::vector<PersonService::MergedRecord> PersonService::merged_into(const access
   return out;
 }
 
+std::vector<PersonService::MergeListItem> PersonService::list_merges(
+    const access::Principal& by, const std::optional<MergeCursor>& after, int limit,
+    bool include_undone) {
+  if (!by.can(access::Action::kPersonUnmerge)) throw Forbidden();
+  std::vector<db::Value> params;
+  std::string sql =
+      "SELECT m.id, m.person_id, p.file_number, m.into_id, s.file_number, m.merged_at, "
+      "u.username, m.undone_at FROM person_merges m "
+      "JOIN people p ON p.id = m.person_id JOIN people s ON s.id = m.into_id "
+      "LEFT JOIN users u ON u.id = m.merged_by WHERE " +
+      scope_condition(by, "p", params);
+  if (!include_undone) sql += " AND m.undone_at IS NULL";
+  if (after) {
+    params.emplace_back(after->merged_at);
+    const auto at = "$" + std::to_string(params.size());
+    params.emplace_back(after->id);
+    const auto id = "$" + std::to_string(params.size());
+    sql += " AND (m.merged_at < " + at + " OR (m.merged_at = " + at + " AND m.id < " + id + "))";
+  }
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY m.merged_at DESC, m.id DESC LIMIT $" + std::to_string(params.size());
+  auto lease = db_.acquire();
+  std::vector<MergeListItem> out;
+  for (const auto& r : lease->query(sql, params).rows) {
+    out.push_back({db::text_or(r[0], ""), db::text_or(r[1], ""), db::text_or(r[2], ""),
+                   db::text_or(r[3], ""), db::text_or(r[4], ""), db::text_or(r[5], ""),
+                   db::as_text(r[6]), db::as_text(r[7])});
+  }
+  return out;
+}
+
 Person PersonService::unmerge(const access::Principal& by, const audit::Actor& actor,
                               const std::string& id) {
   if (!by.can(access::Action::kPersonUnmerge)) throw Forbidden();

@@ -118,6 +118,22 @@ class PersonService {
   std::vector<MergedRecord> merged_into(const access::Principal& by, const std::string& into_id,
                                         int limit = 50);
 
+  // Merges for the administrators' list (needs person.unmerge, else Forbidden): those whose
+  // merged record `by` may see, newest first (merged_at, then id), continuing after the
+  // (merged_at, id) key `after`, at most `limit`. Only merges not undone unless
+  // `include_undone`. File numbers and who merged, never a person's name.
+  struct MergeListItem {
+    std::string id, person_id, file_number, into_id, into_file_number, merged_at;
+    std::optional<std::string> merged_by;  // username
+    std::optional<std::string> undone_at;
+  };
+  struct MergeCursor {
+    std::string merged_at, id;
+  };
+  std::vector<MergeListItem> list_merges(const access::Principal& by,
+                                         const std::optional<MergeCursor>& after, int limit,
+                                         bool include_undone = false);
+
   // Loads a person by file number, visible to `by` (the merge form names the survivor so).
   std::optional<Person> find_by_file_number(const access::Principal& by,
                                             const std::string& file_number);

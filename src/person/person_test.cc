@@ -135,5 +135,76 @@ TEST_F(PersonServiceTest, InvalidInputChangesNothing) {
   EXPECT_EQ(db::as_int(lease->query("SELECT count(*) FROM people").rows[0][0]), 0);
 }
 
+TEST_F(PersonServiceTest, ListMergesForAdministratorsNewestFirstInScopeAndPaged) {
+  test_fixture::add_coordinators(*db_->acquire());
+  PersonService service(*db_);
+  auto person = [&](const char* province, const char* name) {
+    auto in = child();
+    in.province = province;
+    in.first_name_lat = name;
+    return service.create(test_fixture::coordinator(province), actor, in, true);
+  };
+  auto survivor = person("MA-CAS", "Survivor");
+  std::vector<Person> merged;
+  for (const char* name : {"Ali", "Omar", "Said"}) {
+    merged.push_back(person("MA-CAS", name));
+    service.merge(test_fixture::coordinator("MA-CAS"), actor, merged.back().id, survivor.id);
+  }
+  auto rabat = person("MA-RAB", "Rabat");
+  auto rabat_gone = person("MA-RAB", "Gone");
+  service.merge(test_fixture::coordinator("MA-RAB"), actor, rabat_gone.id, rabat.id);
+
+  db_->acquire()->query(
+      "INSERT INTO users(id, username, display_name, role, scope_level, scope_code, "
+      "password_hash, created_at, updated_at, password_changed_at) VALUES ('u-admin', 'admin', "
+      "'A', 'admin', 'national', NULL, 'x', 'n', 'n', 'n')");
+  access::Principal admin;
+  admin.user_id = "u-admin";
+  admin.role = access::Role::kAdmin;
+  admin.scope = {access::ScopeLevel::kNational, ""};
+  access::Principal casablanca_admin = admin;
+  casablanca_admin.scope = {access::ScopeLevel::kProvince, "MA-CAS"};
+
+  auto all = service.list_merges(admin, std::nullopt, 50);
+  ASSERT_EQ(all.size(), 4u);
+  for (std::size_t i = 1; i < all.size(); ++i) EXPECT_GE(all[i - 1].merged_at, all[i].merged_at);
+  EXPECT_EQ(all.front().person_id, rabat_gone.id);  // the newest
+  EXPECT_EQ(all.front().file_number, rabat_gone.file_number);
+  EXPECT_EQ(all.front().into_file_number, rabat.file_number);
+  EXPECT_EQ(all.front().merged_by, "c-MA-RAB");
+  EXPECT_FALSE(all.front().undone_at);
+
+  // Scope: Casablanca's administrator does not see Rabat's merge.
+  auto cas = service.list_merges(casablanca_admin, std::nullopt, 50);
+  ASSERT_EQ(cas.size(), 3u);
+  for (const auto& m : cas) EXPECT_EQ(m.into_id, survivor.id);
+
+  // Pages of 2 continue after the last key, without repeats or gaps.
+  auto first = service.list_merges(admin, std::nullopt, 2);
+  ASSERT_EQ(first.size(), 2u);
+  auto rest = service.list_merges(
+      admin, PersonService::MergeCursor{first.back().merged_at, first.back().id}, 2);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(first[0].id, all[0].id);
+  EXPECT_EQ(first[1].id, all[1].id);
+  EXPECT_EQ(rest[0].id, all[2].id);
+  EXPECT_EQ(rest[1].id, all[3].id);
+
+  // An undone merge leaves the list unless asked for.
+  service.unmerge(admin, actor, merged[0].id);
+  auto active = service.list_merges(admin, std::nullopt, 50);
+  EXPECT_EQ(active.size(), 3u);
+  for (const auto& m : active) EXPECT_NE(m.person_id, merged[0].id);
+  auto with_undone = service.list_merges(admin, std::nullopt, 50, true);
+  ASSERT_EQ(with_undone.size(), 4u);
+  int undone = 0;
+  for (const auto& m : with_undone) undone += m.undone_at ? 1 : 0;
+  EXPECT_EQ(undone, 1);
+
+  // Coordinators merge but do not unmerge: the list is not theirs.
+  EXPECT_THROW(service.list_merges(test_fixture::coordinator("MA-CAS"), std::nullopt, 50),
+               Forbidden);
+}
+
 }  // namespace
 }  // namespace jisr::person

@@ -97,6 +97,7 @@ const ROUTES = [
 // coordinator of that province (national roles may not register people). `targets` gives
 // a row its own in-scope and out-of-scope records.
 const people = { in: null, out: null, owner: {} };
+const merges = { in: null, out: null };
 const personTargets = () => [people.in, people.out];
 const PERSON_TAG = `mxperson${suffix}`;
 async function freshPerson(target) {
@@ -155,6 +156,13 @@ ROUTES.push(
     } },
   { key: 'PAGE GET /people/{id}/merge', action: 'person.merge', page: true, targets: personTargets,
     call: (tok, t) => api('GET', `/people/${t.id}/merge`, tok) },
+  // The administrators' list of merges: the targets are merged records, one in each province.
+  { key: 'GET /api/v1/people/merges', action: 'person.unmerge', list: true, targets: () => [merges.in, merges.out],
+    call: (tok) => api('GET', '/api/v1/people/merges?limit=500', tok),
+    listed: (json) => json.items.map((m) => m.person_id) },
+  { key: 'PAGE GET /people/merges', action: 'person.unmerge', list: true, page: true, targets: () => [merges.in, merges.out],
+    call: (tok) => api('GET', '/people/merges?limit=500', tok),
+    listed: (_json, res) => [merges.in, merges.out].filter((m) => res.text.includes(`/people/${m.id}"`)).map((m) => m.id) },
 );
 
 before(async () => {
@@ -168,6 +176,15 @@ before(async () => {
     people[name] = r.json;
     people.owner[name] = token;
     people.owner[r.json.id] = token;
+  }
+  // One merge in each province (by that province's coordinator), for the list of merges;
+  // into a throwaway survivor (a survivor opens as the undo page for the administrator).
+  for (const side of ['in', 'out']) {
+    const id = await mergeable(side);
+    const into = await mergeable(side);
+    const m = await api('POST', `/api/v1/people/${id}/merge`, people.owner[side], { into });
+    assert.equal(m.status, 200, JSON.stringify(m.json));
+    merges[side] = { id };
   }
 });
 

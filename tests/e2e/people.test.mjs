@@ -401,8 +401,19 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
       await page.waitForTimeout(100);
       assert.deepEqual(problems, [], problems.join('\n'));
     });
+    // The list of merges, in Arabic (right to left), passes axe (CSP bypassed for axe only).
+    await withPage(browser, { locale: 'ar-MA', bypassCSP: true }, async (page) => {
+      await login(page, admin);
+      await page.goto(`${BASE}/lang/ar?next=${encodeURIComponent('/people/merges')}`);
+      assert.equal(new URL(page.url()).pathname, '/people/merges');
+      assert.equal(await htmlAttr(page, 'dir'), 'rtl');
+      assert.equal((await page.locator('h1').textContent()).trim(), AR['person.page.merges']);
+      await assertAccessible(page, 'ar /people/merges');
+      await page.goto(`${BASE}/lang/fr?next=/`);
+    });
     // The administrator (who reads no files) opens the survivor: the records merged into it,
-    // each a link to its undo page.
+    // each a link to its undo page; and finds the merge from the navigation, in the list of
+    // merges, whose row links to the same undo page.
     await withPage(browser, { locale: 'fr-FR' }, async (page) => {
       const problems = await watch(page);
       await login(page, admin);
@@ -411,7 +422,13 @@ describe('people pages in the browser (provincial coordinator, Arabic)', () => {
       const link = page.locator('[data-testid=merged-records] [data-testid=merged-record-link]');
       assert.equal(await link.count(), 1);
       assert.equal((await link.textContent()).trim(), files[1].fileNumber);
-      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('[data-testid=nav-person-merges]').click()]);
+      assert.equal(new URL(page.url()).pathname, '/people/merges');
+      const row = page.locator('[data-testid=merge-row]', { hasText: files[1].fileNumber });
+      assert.equal(await row.count(), 1);
+      assert.equal((await row.locator('[data-testid=merge-into]').textContent()).trim(), files[0].fileNumber);
+      assert.ok(!(await page.content()).includes(CHILD.last_name_lat), 'no name in the list');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), row.locator('[data-testid=merge-link]').click()]);
       assert.equal(new URL(page.url()).pathname, `/people/${files[1].id}`);
       assert.equal((await page.locator('[data-testid=unmerge-into]').textContent()).trim(), files[0].fileNumber);
       assert.equal(await page.locator('[data-testid=person-identity]').count(), 0, 'not the file itself');

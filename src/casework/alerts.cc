@@ -57,10 +57,16 @@ std::vector<Alert> alerts_for(db::Connection& conn, const access::Principal& by,
 
   {  // Overdue plan actions of open cases.
     std::vector<db::Value> params = {db::Value(day)};
+    // For one worker's own cases, SQLite's planner still walks every open overdue action of
+    // the database through case_actions_open_due (for the ORDER BY); the unary "+" (SQLite
+    // only) keeps it off that index so it starts from the cases: 22 ms -> 2 ms at 20,000 people.
+    const bool from_cases = mine && conn.dialect() == db::Dialect::kSqlite;
+    const std::string open_overdue = from_cases ? "+a.done_on IS NULL AND +a.due_on < $1"
+                                                : "a.done_on IS NULL AND a.due_on < $1";
     std::string sql = "SELECT a.id, a.case_id, a.title, a.due_on, " + cols +
                       " FROM case_actions a JOIN cases c ON c.id = a.case_id JOIN people p ON "
-                      "p.id = c.person_id WHERE a.done_on IS NULL AND a.due_on < $1 AND c.status "
-                      "<> 'closed' AND " +
+                      "p.id = c.person_id WHERE " +
+                      open_overdue + " AND c.status <> 'closed' AND " +
                       case_scope_condition(by, params);
     if (mine) sql += mine_condition(by, params);
     sql += " ORDER BY a.due_on, a.id" + limit(params);

@@ -9,6 +9,7 @@
 #include "platform/error.h"
 #include "platform/util/time.h"
 #include "platform/web/api.h"
+#include "platform/web/list_response.h"
 
 namespace jisr::audit {
 namespace {
@@ -97,14 +98,10 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx) {
     const auto params = web::parse_list_params(r);
     const auto filter = filter_from(r);
     auto lease = ctx.db.acquire();
-    auto entries = list(*lease, filter, seq_cursor(params), params.limit + 1, scope_of(p));
-    const bool more = static_cast<int>(entries.size()) > params.limit;
-    if (more) entries.pop_back();
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& e : entries) items.push_back(to_json(e));
-    nlohmann::json body = {{"items", items}, {"next_cursor", nullptr}};
-    if (more) body["next_cursor"] = web::encode_cursor(std::to_string(entries.back().seq));
-    return web::json_response(200, body);
+    return web::list_response(
+        list(*lease, filter, seq_cursor(params), params.limit + 1, scope_of(p)), params.limit,
+        [](const auto& e) { return to_json(e); },
+        [](const auto& e) { return std::to_string(e.seq); });
   });
 
   router.add(http::Method::kGet, "/audit", [ctx](http::Request& r) {

@@ -17,6 +17,7 @@
 #include "person/person.h"
 #include "platform/error.h"
 #include "platform/web/api.h"
+#include "platform/web/list_response.h"
 
 namespace jisr::casework {
 namespace {
@@ -32,17 +33,7 @@ nlohmann::json case_json(const CaseRecord& rec, const std::string& lang) {
   return j;
 }
 
-// A list page per API.md: {"items": [...], "next_cursor": ...}; `rows` holds limit + 1 rows.
-template <typename T, typename ToJson, typename Key>
-http::Response list_response(std::vector<T> rows, int limit, ToJson to, Key key) {
-  const bool more = static_cast<int>(rows.size()) > limit;
-  if (more) rows.pop_back();
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& row : rows) items.push_back(to(row));
-  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (more) body["next_cursor"] = web::encode_cursor(key(rows.back()));
-  return web::json_response(200, body);
-}
+using web::list_response;
 
 std::optional<std::string> query_value(const http::Request& r, const char* name) {
   auto v = r.query(name);

@@ -10,6 +10,7 @@
 #include "platform/util/time.h"
 #include "platform/web/api.h"
 #include "platform/web/forms.h"
+#include "platform/web/list_response.h"
 
 namespace jisr::dedupreview {
 namespace {
@@ -63,15 +64,10 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx) {
   router.add(Method::kGet, "/api/v1/duplicate-reviews", [service](http::Request& r) {
     const auto& p = access::require(r, Action::kPersonDedupReview);
     const auto params = web::parse_list_params(r);
-    auto reviews =
-        service->list(p, r.query("status").value_or("pending"), params.after, params.limit + 1);
-    const bool more = static_cast<int>(reviews.size()) > params.limit;
-    if (more) reviews.pop_back();
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& review : reviews) items.push_back(review_json(review));
-    nlohmann::json body = {{"items", items}, {"next_cursor", nullptr}};
-    if (more) body["next_cursor"] = web::encode_cursor(reviews.back().id);
-    return web::json_response(200, body);
+    return web::list_response(
+        service->list(p, r.query("status").value_or("pending"), params.after, params.limit + 1),
+        params.limit, [](const auto& review) { return review_json(review); },
+        [](const auto& review) { return review.id; });
   });
 
   router.add(Method::kPost, "/api/v1/duplicate-reviews/{id}/dismiss", [service](http::Request& r) {

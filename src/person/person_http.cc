@@ -10,6 +10,7 @@
 #include "platform/util/time.h"
 #include "platform/web/api.h"
 #include "platform/web/forms.h"
+#include "platform/web/list_response.h"
 
 namespace jisr::person {
 namespace {
@@ -351,14 +352,10 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
     f.q = r.query("q");
     f.province = r.query("province");
     f.target_group = r.query("target_group");
-    auto people = service->list(p, f, params.after, params.limit + 1);
-    const bool more = static_cast<int>(people.size()) > params.limit;
-    if (more) people.pop_back();
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& person : people) items.push_back(to_json(person));
-    nlohmann::json body = {{"items", items}, {"next_cursor", nullptr}};
-    if (more) body["next_cursor"] = web::encode_cursor(people.back().id);
-    return web::json_response(200, body);
+    return web::list_response(
+        service->list(p, f, params.after, params.limit + 1), params.limit,
+        [](const auto& person) { return to_json(person); },
+        [](const auto& person) { return person.id; });
   });
 
   router.add(Method::kGet, "/api/v1/people/{id}", [service](http::Request& r) {

@@ -7,6 +7,7 @@
 #include "platform/error.h"
 #include "platform/util/time.h"
 #include "platform/web/api.h"
+#include "platform/web/list_response.h"
 
 namespace jisr::person {
 namespace {
@@ -16,8 +17,12 @@ using access::Action;
 constexpr int kPageSize = 25;
 
 // The list's sort key "merged_at|id" as a cursor, and back (BadRequest when malformed).
+std::string sort_key_of(const PersonService::MergeListItem& m) {
+  return m.merged_at + "|" + m.id;
+}
+
 std::string cursor_of(const PersonService::MergeListItem& m) {
-  return web::encode_cursor(m.merged_at + "|" + m.id);
+  return web::encode_cursor(sort_key_of(m));
 }
 
 std::optional<PersonService::MergeCursor> after_of(const web::ListParams& params) {
@@ -56,14 +61,9 @@ void register_merge_routes(http::Router& router, const web::ModuleContext& ctx,
   router.add(Method::kGet, "/api/v1/people/merges", [service](http::Request& r) {
     const auto& p = access::require(r, Action::kPersonUnmerge);
     const auto params = web::parse_list_params(r);
-    auto merges = service->list_merges(p, after_of(params), params.limit + 1, include_undone(r));
-    const bool more = static_cast<int>(merges.size()) > params.limit;
-    if (more) merges.pop_back();
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& m : merges) items.push_back(to_json(m));
-    nlohmann::json body = {{"items", items}, {"next_cursor", nullptr}};
-    if (more) body["next_cursor"] = cursor_of(merges.back());
-    return web::json_response(200, body);
+    return web::list_response(
+        service->list_merges(p, after_of(params), params.limit + 1, include_undone(r)),
+        params.limit, [](const auto& m) { return to_json(m); }, sort_key_of);
   });
 
   // Like the other administrators' lists (users, audit log), reading it is not a read of a

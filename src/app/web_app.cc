@@ -338,6 +338,10 @@ http::Response WebApp::dispatch(http::Request& request) {
     response = error_response(request, 503, "unavailable", "error.unavailable", {});
   } catch (const db::UniqueViolation& e) {
     response = error_response(request, 409, "conflict", "error.conflict", {});
+  } catch (const db::StorageFull& e) {
+    log::error("storage_full",
+               {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});
+    response = error_response(request, 507, "storage_full", "error.storage_full", {});
   } catch (const std::exception& e) {
     log::error("unhandled_exception",
                {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});

@@ -7,66 +7,29 @@
 //   JISR_BIN=$PWD/build/jisr JISR_DB_URL=... JISR_DB_ENGINE=sqlite|postgres node --test tests/api/demo-data.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { BIN } from '../lib/env.mjs';
+import { run } from '../lib/cli.mjs';
+import { scratchDb } from '../lib/scratch-db.mjs';
 
-const BIN = process.env.JISR_BIN || '';
-const DB_URL = process.env.JISR_DB_URL || '';
-const ENGINE = process.env.JISR_DB_ENGINE || (DB_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres');
-
+let db = null;
 let dir = '';
 let url = '';
-let pgName = '';
-
-function run(file, args) {
-  try {
-    const stdout = execFileSync(file, args, {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000,
-    });
-    return { status: 0, stdout, stderr: '' };
-  } catch (e) {
-    return { status: e.status ?? 1, stdout: e.stdout || '', stderr: e.stderr || String(e) };
-  }
-}
-
-function sql(query) {
-  const r = ENGINE === 'sqlite'
-    ? run('sqlite3', ['-cmd', '.timeout 10000', url.slice('sqlite:'.length), query])
-    : run('psql', [url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', query]);
-  assert.equal(r.status, 0, `${ENGINE}: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-const count = (query) => Number(sql(query));
+const count = (query) => db.count(query);
 
 before(() => {
   assert.ok(BIN, 'set JISR_BIN to the absolute path of the jisr binary');
-  dir = mkdtempSync(join(tmpdir(), 'jisr-demo-data-'));
-  if (ENGINE === 'sqlite') {
-    url = `sqlite:${join(dir, 'demo.db')}`;
-  } else {
-    assert.ok(DB_URL, 'set JISR_DB_URL to the throwaway cluster');
-    pgName = `jisr_demo_${randomBytes(4).toString('hex')}`;
-    const r = run('psql', [DB_URL, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${pgName}`]);
-    assert.equal(r.status, 0, `CREATE DATABASE: ${r.stderr}`);
-    const u = new URL(DB_URL);
-    u.pathname = `/${pgName}`;
-    url = u.toString();
-  }
+  db = scratchDb('demo-data');
+  ({ dir, url } = db);
 });
 
-after(() => {
-  if (pgName) run('psql', [DB_URL, '-X', '-q', '-c', `DROP DATABASE IF EXISTS ${pgName}`]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => db?.drop());
 
 test('demo-data loads 200 people through the services, with every state and role, and the audit chain verifies', () => {
   const truth = join(dir, 'truth.csv');
   const r = run(BIN, ['demo-data', '--people', '200', '--seed', '7', '--institutions', '100',
-    '--db', url, '--truth-out', truth, '--log-level', 'warn']);
+    '--db', url, '--truth-out', truth, '--log-level', 'warn'], undefined, 120_000);
   assert.equal(r.status, 0, r.stderr);
   const printed = (what) => Number(new RegExp(`(\\d+) ${what}`).exec(r.stdout)?.[1]);
 

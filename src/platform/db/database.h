@@ -58,6 +58,13 @@ class ConnectionError : public DbError {
  public:
   using DbError::DbError;
 };
+// The disk (or the database's size limit) is full. The statement failed and its
+// transaction is rolled back, so nothing of it was written; what was committed before is
+// intact. The HTTP layer answers 507 with a message telling the user nothing was saved.
+class StorageFull : public DbError {
+ public:
+  using DbError::DbError;
+};
 
 // The rows a statement returned, fully materialised (result sets in Jisr are paginated and
 // small; streaming exports use `Connection::for_each`).

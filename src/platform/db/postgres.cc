@@ -65,7 +65,7 @@ class PostgresConnection final : public Connection {
       throw_error(nullptr);
     }
     std::string error;
-    bool unique = false;
+    std::string state;
     while (PGresult* raw = PQgetResult(conn_.get())) {
       PgResultPtr res(raw);
       const auto status = PQresultStatus(raw);
@@ -73,14 +73,11 @@ class PostgresConnection final : public Connection {
         if (error.empty()) row_fn(read_row(raw, 0, PQnfields(raw)));
       } else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && error.empty()) {
         error = PQresultErrorMessage(raw);
-        const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
-        unique = state && std::string_view(state) == "23505";
+        const char* code = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+        if (code) state = code;
       }
     }
-    if (!error.empty()) {
-      if (unique) throw UniqueViolation(error);
-      throw DbError(error);
-    }
+    if (!error.empty()) throw_for_state(state, std::move(error));
   }
 
   void exec_script(std::string_view sql) override {
@@ -145,7 +142,13 @@ class PostgresConnection final : public Connection {
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     if (PQstatus(conn_.get()) != CONNECTION_OK) throw ConnectionError(msg);
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    if (state && std::string_view(state) == "23505") throw UniqueViolation(msg);
+    throw_for_state(state ? state : "", std::move(msg));
+  }
+
+  // Throws the DbError subclass that the SQLSTATE `state` calls for.
+  [[noreturn]] static void throw_for_state(std::string_view state, std::string msg) {
+    if (state == "23505") throw UniqueViolation(msg);  // unique_violation
+    if (state == "53100") throw StorageFull(msg);      // disk_full
     throw DbError(msg);
   }
 

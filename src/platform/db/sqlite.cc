@@ -36,10 +36,9 @@ struct DbDeleter {
 };
 using DbPtr = std::unique_ptr<sqlite3, DbDeleter>;
 
-[[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
-  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+// Throws the DbError subclass that `rc` (extended code `extended`) calls for.
+[[noreturn]] void throw_for(int rc, int extended, std::string msg) {
   const int primary = rc & 0xff;
-  const int extended = db ? sqlite3_extended_errcode(db) : rc;
   if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
     throw UniqueViolation(msg);
   }
@@ -47,7 +46,14 @@ using DbPtr = std::unique_ptr<sqlite3, DbDeleter>;
       primary == SQLITE_LOCKED) {
     throw ConnectionError(msg);
   }
+  // SQLITE_FULL is what SQLite reports when a write meets ENOSPC or max_page_count.
+  if (primary == SQLITE_FULL) throw StorageFull(msg);
   throw DbError(msg);
+}
+
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  throw_for(rc, db ? sqlite3_extended_errcode(db) : rc, std::move(msg));
 }
 
 class SqliteConnection final : public Connection {
@@ -95,12 +101,7 @@ class SqliteConnection final : public Connection {
     if (rc != SQLITE_OK) {
       std::string msg = err ? err : sqlite3_errstr(rc);
       sqlite3_free(err);
-      const int extended = sqlite3_extended_errcode(db_.get());
-      if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        throw UniqueViolation(msg);
-      }
-      if ((rc & 0xff) == SQLITE_BUSY) throw ConnectionError(msg);
-      throw DbError(msg);
+      throw_for(rc, sqlite3_extended_errcode(db_.get()), std::move(msg));
     }
   }
 

@@ -13,20 +13,20 @@
 namespace jisr::casework {
 namespace {
 
-Assessment load(db::Connection& conn, const CaseRecord& rec) {
+Assessment load(db::Connection& conn, const Case& c) {
   Assessment a;
-  a.case_id = rec.c.id;
-  a.module = rec.c.module;
-  a.assessed_at = rec.c.assessed_at;
+  a.case_id = c.id;
+  a.module = c.module;
+  a.assessed_at = c.assessed_at;
   std::map<std::string, DomainScore> stored;
   for (const auto& r :
        conn.query("SELECT domain, score, comment FROM case_assessment_domains WHERE case_id = $1",
-                  {db::Value(rec.c.id)})
+                  {db::Value(c.id)})
            .rows) {
     DomainScore d{db::text_or(r[0], ""), db::as_int(r[1]), db::as_text(r[2])};
     stored[d.domain] = d;
   }
-  for (const auto& domain : assessment_domains(rec.c.module)) {
+  for (const auto& domain : assessment_domains(c.module)) {
     auto it = stored.find(domain);
     a.domains.push_back(it == stored.end() ? DomainScore{domain, std::nullopt, std::nullopt}
                                            : it->second);
@@ -55,13 +55,13 @@ Assessment get_assessment(db::Database& db, const access::Principal& by,
   auto lease = db.acquire();
   auto rec = find_visible_case(*lease, by, case_id);
   if (!rec) throw NotFound();
-  return load(*lease, *rec);
+  return load(*lease, rec->c);
 }
 
 Assessment save_assessment(db::Database& db, const access::Principal& by, const audit::Actor& actor,
                            const std::string& case_id, const std::vector<DomainScore>& scores) {
   db::Transaction tx(db, db::TxMode::kWrite);
-  CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
+  CaseHead rec = require_writable_case_head(tx.conn(), by, case_id);
   Errors errors;
   const auto& domains = assessment_domains(rec.c.module);
   if (scores.empty()) errors["domains"] = "validation.required";
@@ -76,7 +76,7 @@ Assessment save_assessment(db::Database& db, const access::Principal& by, const 
     }
   }
   if (!errors.empty()) throw Invalid(errors);
-  const Assessment before = load(tx.conn(), rec);
+  const Assessment before = load(tx.conn(), rec.c);
   const auto now = timeutil::now_utc();
   for (const auto& s : scores) {
     tx.query("DELETE FROM case_assessment_domains WHERE case_id = $1 AND domain = $2",
@@ -90,7 +90,7 @@ Assessment save_assessment(db::Database& db, const access::Principal& by, const 
   tx.query("UPDATE cases SET assessed_at = $1, assessed_by = $2 WHERE id = $3",
            {db::Value(now), db::Value(by.user_id), db::Value(case_id)});
   rec.c.assessed_at = now;
-  const Assessment after = load(tx.conn(), rec);
+  const Assessment after = load(tx.conn(), rec.c);
   auto [b, a] = audit::diff(to_json(before), to_json(after));
   audit::append(tx.conn(), actor, "update", "case_assessment", case_id, b, a, place_of(rec));
   tx.commit();

@@ -107,7 +107,7 @@ std::vector<CaseServiceRecord> record_services(db::Database& db, const access::P
                                                const std::string& case_id,
                                                const std::vector<NewCaseService>& in) {
   db::Transaction tx(db, db::TxMode::kWrite);
-  const CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
+  const CaseHead rec = require_writable_case_head(tx.conn(), by, case_id);
   // What the checks read, once per distinct type and provider of this call (nothing else
   // writes them inside the transaction).
   std::map<std::string, bool> known_type, known_provider;
@@ -163,7 +163,7 @@ CaseServiceRecord update_service(db::Database& db, const access::Principal& by,
                                  const std::string& service_id, const CaseServicePatch& patch,
                                  std::int64_t expected_version) {
   db::Transaction tx(db, db::TxMode::kWrite);
-  const CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
+  const CaseHead rec = require_writable_case_head(tx.conn(), by, case_id);
   auto rows = tx.query(std::string("SELECT ") + kServiceColumns +
                            " FROM case_services WHERE id = $1 AND case_id = $2",
                        {db::Value(service_id), db::Value(case_id)});

@@ -73,9 +73,11 @@ std::string record_columns() {
   return std::string(kCaseColumns) + ", " + person::columns();
 }
 
-CaseRecord record_from_row(const std::vector<db::Value>& r) {
-  CaseRecord out;
-  Case& c = out.c;
+namespace {
+
+// The case columns (kCaseColumns) at the start of `r`.
+Case case_from_row(const std::vector<db::Value>& r) {
+  Case c;
   c.id = db::text_or(r[0], "");
   c.person_id = db::text_or(r[1], "");
   c.module = db::text_or(r[2], "");
@@ -94,6 +96,14 @@ CaseRecord record_from_row(const std::vector<db::Value>& r) {
   c.version = db::as_int(r[15]).value_or(1);
   c.created_at = db::text_or(r[16], "");
   c.updated_at = db::text_or(r[17], "");
+  return c;
+}
+
+}  // namespace
+
+CaseRecord record_from_row(const std::vector<db::Value>& r) {
+  CaseRecord out;
+  out.c = case_from_row(r);
   out.person = person::from_row(
       std::vector<db::Value>(r.begin() + static_cast<std::ptrdiff_t>(kCaseColumnCount), r.end()));
   return out;
@@ -121,6 +131,26 @@ bool may_read_confidential(const access::Principal& pr, const Case& c) {
 
 audit::Place place_of(const CaseRecord& r) {
   return {r.person.region_code, r.person.province_code, r.c.owner_org_id};
+}
+
+audit::Place place_of(const CaseHead& h) {
+  return {h.region_code, h.province_code, h.c.owner_org_id};
+}
+
+CaseHead require_writable_case_head(db::Connection& conn, const access::Principal& by,
+                                    const std::string& case_id) {
+  if (!by.can(access::Action::kCaseWrite)) throw Forbidden();
+  std::vector<db::Value> params = {db::Value(case_id)};
+  const std::string where = case_scope_condition(by, params);
+  auto rows = conn.query(std::string("SELECT ") + kCaseColumns +
+                             ", p.region_code, p.province_code FROM cases c JOIN people p ON "
+                             "p.id = c.person_id WHERE c.id = $1 AND " +
+                             where,
+                         params);
+  if (rows.empty()) throw NotFound();
+  const auto& r = rows.rows[0];
+  return {case_from_row(r), db::text_or(r[kCaseColumnCount], ""),
+          db::text_or(r[kCaseColumnCount + 1], "")};
 }
 
 CaseRecord require_writable_case(db::Connection& conn, const access::Principal& by,
@@ -336,17 +366,19 @@ CaseRecord CaseService::update(const access::Principal& by, const audit::Actor& 
   return rec;
 }
 
-CaseRecord CaseService::transition(const access::Principal& by, const audit::Actor& actor,
-                                   const std::string& id, const std::string& to,
-                                   const std::optional<std::string>& closure_reason,
-                                   std::optional<std::int64_t> expected_version) {
-  db::Transaction tx(db_, db::TxMode::kWrite);
-  const CaseRecord current = require_writable_case(tx.conn(), by, id);
+namespace {
+
+// The checks and writes of a transition of `current` (read in `tx` by the caller, who
+// commits); returns the case after it.
+Case apply_transition(db::Transaction& tx, const access::Principal& by, const audit::Actor& actor,
+                      const Case& current, const audit::Place& place, const std::string& to,
+                      const std::optional<std::string>& closure_reason,
+                      std::optional<std::int64_t> expected_version) {
   if (!is_status(to)) throw Invalid("to", "case.validation.invalid_status");
-  if (expected_version && *expected_version != current.c.version) {
+  if (expected_version && *expected_version != current.version) {
     throw Conflict("stale_version", "error.stale_version");
   }
-  if (!is_legal_transition(current.c.status, to)) {
+  if (!is_legal_transition(current.status, to)) {
     throw Conflict("illegal_transition", "case.error.illegal_transition");
   }
   const auto reason = non_blank(closure_reason);
@@ -354,17 +386,16 @@ CaseRecord CaseService::transition(const access::Principal& by, const audit::Act
     throw Invalid("closure_reason",
                   reason ? "case.validation.invalid_closure_reason" : "validation.required");
   }
-  CaseRecord rec = current;
-  Case& c = rec.c;
+  Case c = current;
   const auto now = timeutil::now_utc();
   c.status = to;
   c.last_transition_at = now;
   c.updated_at = now;
-  c.version = current.c.version + 1;
+  c.version = current.version + 1;
   if (to == "closed") {
     c.closure_reason = reason;
     c.closed_at = now;
-  } else if (current.c.status == "closed") {
+  } else if (current.status == "closed") {
     c.closure_reason.reset();
     c.closed_at.reset();
   }
@@ -372,20 +403,45 @@ CaseRecord CaseService::transition(const access::Principal& by, const audit::Act
       "UPDATE cases SET status = $1, closure_reason = $2, closed_at = $3, last_transition_at = $4, "
       "updated_at = $4, version = $5 WHERE id = $6 AND version = $7",
       {db::Value(c.status), db::optional_text(c.closure_reason), db::optional_text(c.closed_at),
-       db::Value(now), db::Value(c.version), db::Value(c.id), db::Value(current.c.version)});
+       db::Value(now), db::Value(c.version), db::Value(c.id), db::Value(current.version)});
   if (result.affected_rows != 1) throw Conflict("stale_version", "error.stale_version");
   tx.query(
       "INSERT INTO case_transitions(id, case_id, from_status, to_status, closure_reason, at, "
       "by_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      {db::Value(ids::new_id()), db::Value(c.id), db::Value(current.c.status), db::Value(to),
+      {db::Value(ids::new_id()), db::Value(c.id), db::Value(current.status), db::Value(to),
        db::optional_text(c.closure_reason), db::Value(now), db::Value(by.user_id)});
-  nlohmann::json before = {{"status", current.c.status}};
+  nlohmann::json before = {{"status", current.status}};
   nlohmann::json after = {{"status", to}};
   if (c.closure_reason) after["closure_reason"] = *c.closure_reason;
-  audit::append(tx.conn(), actor, current.c.status == "closed" ? "reopen" : "transition", "case",
-                c.id, before, after, place_of(rec));
+  audit::append(tx.conn(), actor, current.status == "closed" ? "reopen" : "transition", "case",
+                c.id, before, after, place);
+  return c;
+}
+
+}  // namespace
+
+CaseRecord CaseService::transition(const access::Principal& by, const audit::Actor& actor,
+                                   const std::string& id, const std::string& to,
+                                   const std::optional<std::string>& closure_reason,
+                                   std::optional<std::int64_t> expected_version) {
+  db::Transaction tx(db_, db::TxMode::kWrite);
+  CaseRecord rec = require_writable_case(tx.conn(), by, id);
+  rec.c =
+      apply_transition(tx, by, actor, rec.c, place_of(rec), to, closure_reason, expected_version);
   tx.commit();
   return rec;
+}
+
+CaseHead CaseService::transition_head(const access::Principal& by, const audit::Actor& actor,
+                                      const std::string& id, const std::string& to,
+                                      const std::optional<std::string>& closure_reason,
+                                      std::optional<std::int64_t> expected_version) {
+  db::Transaction tx(db_, db::TxMode::kWrite);
+  CaseHead head = require_writable_case_head(tx.conn(), by, id);
+  head.c =
+      apply_transition(tx, by, actor, head.c, place_of(head), to, closure_reason, expected_version);
+  tx.commit();
+  return head;
 }
 
 }  // namespace jisr::casework

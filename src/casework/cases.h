@@ -50,6 +50,13 @@ struct CaseRecord {
   person::Person person;
 };
 
+// A case with only where its person lives: what the checks of a write on a part of a case
+// (plan, services, assessment, notes) need, without reading and copying the person's file.
+struct CaseHead {
+  Case c;
+  std::string region_code, province_code;  // of its person
+};
+
 nlohmann::json to_json(const Case& c);
 
 struct NewCase {
@@ -108,6 +115,7 @@ bool may_read_confidential(const access::Principal& pr, const Case& c);
 
 // Where a case sits, for the audit log: its person's territory and the owner organization.
 audit::Place place_of(const CaseRecord& r);
+audit::Place place_of(const CaseHead& h);
 
 class CaseService {
  public:
@@ -142,6 +150,13 @@ class CaseService {
                         const std::optional<std::string>& closure_reason,
                         std::optional<std::int64_t> expected_version);
 
+  // transition() returning the case with its person's territory only (require_writable_case_head):
+  // the same checks and writes without reading the person's file (bulk loads).
+  CaseHead transition_head(const access::Principal& by, const audit::Actor& actor,
+                           const std::string& id, const std::string& to,
+                           const std::optional<std::string>& closure_reason,
+                           std::optional<std::int64_t> expected_version);
+
  private:
   db::Database& db_;
 };
@@ -150,6 +165,11 @@ class CaseService {
 // transaction; throws Forbidden or NotFound.
 CaseRecord require_writable_case(db::Connection& conn, const access::Principal& by,
                                  const std::string& case_id);
+
+// require_writable_case for a write on a part of the case: the same checks (case.write, the
+// same visibility condition), reading the case and its person's territory only.
+CaseHead require_writable_case_head(db::Connection& conn, const access::Principal& by,
+                                    const std::string& case_id);
 
 // Checks that `user_id` is an active user of organization `org_id`; else sets errors[field].
 void check_assignee(db::Database& db, db::Connection& conn, const std::string& user_id,

@@ -7,6 +7,7 @@
 #include "casework/admissions.h"
 #include "casework/case_services.h"
 #include "casework/cases.h"
+#include "casework/plan.h"
 #include "platform/error.h"
 
 namespace jisr::casework {
@@ -171,6 +172,84 @@ TEST_F(AdmissionRulesTest, RecordServicesChecksEachAndAuditsEachOrWritesNone) {
   }
   EXPECT_EQ(count("SELECT COUNT(*) FROM case_services"), 2);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE record_type = 'case_service'"), 2);
+  EXPECT_TRUE(audit::verify(*db_).ok);
+}
+
+// A goal and its actions in one call: each is checked as add_goal/add_action check one and
+// gets its own row and audit entry; one invalid action writes none of them; the case must
+// be writable by the caller, as for add_goal.
+TEST_F(AdmissionRulesTest, AddPlanChecksEachAndAuditsEachOrWritesNone) {
+  CaseService cases(*db_);
+  NewCase nc;
+  nc.person_id = "P1";
+  nc.module = "child_protection";
+  const auto c = cases.open(worker_, audit::Actor{}, nc);
+  auto count = [&](const std::string& sql) {
+    auto lease = db_->acquire();
+    return db::as_int(lease->query(sql).rows.at(0).at(0)).value_or(-1);
+  };
+  NewAction school;
+  school.title = "Inscription scolaire";
+  school.due_on = "2026-03-01";
+  school.responsible_user_id = worker_.user_id;
+  NewAction health;
+  health.title = "Bilan de santé";
+  health.responsible = "Équipe sociale";
+  const auto added = add_plan(*db_, worker_, audit::Actor{}, c.c.id, "Scolarité", {school, health});
+  ASSERT_EQ(added.actions.size(), 2u);
+  EXPECT_EQ(added.actions[0].goal_id, added.goal.id);  // attached to the new goal
+  EXPECT_EQ(added.actions[1].goal_id, added.goal.id);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM case_goals"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM case_actions WHERE goal_id IS NOT NULL"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE record_type IN ('case_goal', "
+                  "'case_action') AND action = 'create' AND region_code IS NOT NULL"),
+            3);
+  // The checks of add_action: a date, a responsible user of the owner organization.
+  NewAction bad_date = health;
+  bad_date.due_on = "2026-02-30";
+  NewAction outsider = health;
+  outsider.responsible_user_id = "NOBODY";
+  for (const auto& bad : {bad_date, outsider}) {
+    EXPECT_THROW(add_plan(*db_, worker_, audit::Actor{}, c.c.id, "Santé", {health, bad}), Invalid);
+  }
+  EXPECT_THROW(add_plan(*db_, worker_, audit::Actor{}, c.c.id, "  ", {health}), Invalid);
+  // Out of scope: not found, as for add_goal.
+  auto far =
+      principal(access::Role::kSocialWorker, {access::ScopeLevel::kProvince, "MA-RAB"}, "EPS1");
+  EXPECT_THROW(add_plan(*db_, far, audit::Actor{}, c.c.id, "Santé", {health}), NotFound);
+  EXPECT_THROW(add_goal(*db_, far, audit::Actor{}, c.c.id, "Santé"), NotFound);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM case_goals"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM case_actions"), 2);
+  EXPECT_TRUE(audit::verify(*db_).ok);
+}
+
+// transition_head: the checks and writes of transition, returning the case and its person's
+// territory.
+TEST_F(AdmissionRulesTest, TransitionHeadChecksAsTransition) {
+  CaseService cases(*db_);
+  NewCase nc;
+  nc.person_id = "P1";
+  nc.module = "child_protection";
+  const auto c = cases.open(worker_, audit::Actor{}, nc);
+  const auto head =
+      cases.transition_head(worker_, audit::Actor{}, c.c.id, "assessment", std::nullopt, 1);
+  EXPECT_EQ(head.c.status, "assessment");
+  EXPECT_EQ(head.c.version, 2);
+  EXPECT_EQ(head.province_code, "MA-CAS");
+  EXPECT_EQ(head.region_code, c.person.region_code);
+  EXPECT_THROW(
+      cases.transition_head(worker_, audit::Actor{}, c.c.id, "review", std::nullopt, std::nullopt),
+      Conflict);  // illegal move
+  EXPECT_THROW(cases.transition_head(worker_, audit::Actor{}, c.c.id, "plan", std::nullopt, 1),
+               Conflict);  // stale version
+  EXPECT_THROW(
+      cases.transition_head(worker_, audit::Actor{}, c.c.id, "closed", std::nullopt, std::nullopt),
+      Invalid);  // no closure reason
+  auto auditor = principal(access::Role::kAuditor, {}, std::nullopt);
+  EXPECT_THROW(
+      cases.transition_head(auditor, audit::Actor{}, c.c.id, "plan", std::nullopt, std::nullopt),
+      Forbidden);
+  EXPECT_EQ(cases.get(worker_, c.c.id).c.status, "assessment");
   EXPECT_TRUE(audit::verify(*db_).ok);
 }
 

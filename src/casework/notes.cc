@@ -28,7 +28,7 @@ nlohmann::json to_json(const Note& n) {
 Note add_note(db::Database& db, const access::Principal& by, const audit::Actor& actor,
               const std::string& case_id, const std::string& body, bool confidential) {
   db::Transaction tx(db, db::TxMode::kWrite);
-  const CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
+  const CaseHead rec = require_writable_case_head(tx.conn(), by, case_id);
   if (confidential && !may_read_confidential(by, rec.c)) throw Forbidden();
   Note n;
   n.body = trim(body);

@@ -85,10 +85,12 @@ Plan get_plan(db::Database& db, const access::Principal& by, const std::string& 
   return p;
 }
 
-Goal add_goal(db::Database& db, const access::Principal& by, const audit::Actor& actor,
-              const std::string& case_id, const std::string& title) {
-  db::Transaction tx(db, db::TxMode::kWrite);
-  const CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
+namespace {
+
+// add_goal inside the caller's transaction, on the checked case `rec`.
+Goal insert_goal(db::Transaction& tx, const access::Principal& by, const audit::Actor& actor,
+                 const CaseHead& rec, const std::string& title) {
+  const std::string& case_id = rec.c.id;
   Errors errors;
   Goal g{ids::new_id(), case_id, checked_title(title, errors), timeutil::now_utc()};
   if (!errors.empty()) throw Invalid(errors);
@@ -99,14 +101,14 @@ Goal add_goal(db::Database& db, const access::Principal& by, const audit::Actor&
        db::Value(by.user_id)});
   audit::append(tx.conn(), actor, "create", "case_goal", g.id, nullptr,
                 {{"case_id", case_id}, {"title", g.title}}, place_of(rec));
-  tx.commit();
   return g;
 }
 
-PlanAction add_action(db::Database& db, const access::Principal& by, const audit::Actor& actor,
-                      const std::string& case_id, const NewAction& in) {
-  db::Transaction tx(db, db::TxMode::kWrite);
-  const CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
+// add_action inside the caller's transaction, on the checked case `rec`; returns the action
+// as written (responsible_name: the text given).
+PlanAction insert_action(db::Database& db, db::Transaction& tx, const access::Principal& by,
+                         const audit::Actor& actor, const CaseHead& rec, const NewAction& in) {
+  const std::string& case_id = rec.c.id;
   Errors errors;
   PlanAction a;
   a.id = ids::new_id();
@@ -140,16 +142,56 @@ PlanAction add_action(db::Database& db, const access::Principal& by, const audit
        db::optional_text(a.due_on), db::Value(a.created_at), db::Value(by.user_id)});
   audit::append(tx.conn(), actor, "create", "case_action", a.id, nullptr, to_json(a),
                 place_of(rec));
+  return a;
+}
+
+}  // namespace
+
+Goal add_goal(db::Database& db, const access::Principal& by, const audit::Actor& actor,
+              const std::string& case_id, const std::string& title) {
+  db::Transaction tx(db, db::TxMode::kWrite);
+  const CaseHead rec = require_writable_case_head(tx.conn(), by, case_id);
+  Goal g = insert_goal(tx, by, actor, rec, title);
+  tx.commit();
+  return g;
+}
+
+PlanAction add_action(db::Database& db, const access::Principal& by, const audit::Actor& actor,
+                      const std::string& case_id, const NewAction& in) {
+  db::Transaction tx(db, db::TxMode::kWrite);
+  const CaseHead rec = require_writable_case_head(tx.conn(), by, case_id);
+  const PlanAction a = insert_action(db, tx, by, actor, rec, in);
   auto row = tx.query(std::string(kActionSelect) + "WHERE a.id = $1", {db::Value(a.id)});
   tx.commit();
   return action_from_row(row.rows[0]);
+}
+
+PlanAdded add_plan(db::Database& db, const access::Principal& by, const audit::Actor& actor,
+                   const std::string& case_id, const std::string& goal_title,
+                   const std::vector<NewAction>& actions) {
+  db::Transaction tx(db, db::TxMode::kWrite);
+  const CaseHead rec = require_writable_case_head(tx.conn(), by, case_id);
+  PlanAdded out;
+  out.goal = insert_goal(tx, by, actor, rec, goal_title);
+  out.actions.reserve(actions.size());
+  for (const auto& item : actions) {
+    if (non_blank(item.goal_id)) {
+      out.actions.push_back(insert_action(db, tx, by, actor, rec, item));
+    } else {
+      NewAction in = item;
+      in.goal_id = out.goal.id;
+      out.actions.push_back(insert_action(db, tx, by, actor, rec, in));
+    }
+  }
+  tx.commit();
+  return out;
 }
 
 PlanAction set_action_done(db::Database& db, const access::Principal& by, const audit::Actor& actor,
                            const std::string& case_id, const std::string& action_id,
                            const std::optional<std::string>& done_on) {
   db::Transaction tx(db, db::TxMode::kWrite);
-  const CaseRecord rec = require_writable_case(tx.conn(), by, case_id);
+  const CaseHead rec = require_writable_case_head(tx.conn(), by, case_id);
   auto rows = tx.query(std::string(kActionSelect) + "WHERE a.id = $1 AND a.case_id = $2",
                        {db::Value(action_id), db::Value(case_id)});
   if (rows.empty()) throw NotFound();

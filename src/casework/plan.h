@@ -64,6 +64,20 @@ Goal add_goal(db::Database& db, const access::Principal& by, const audit::Actor&
 PlanAction add_action(db::Database& db, const access::Principal& by, const audit::Actor& actor,
                       const std::string& case_id, const NewAction& in);
 
+// What add_plan wrote: the goal, then the actions in the order given.
+struct PlanAdded {
+  Goal goal;
+  std::vector<PlanAction> actions;  // responsible_name: the text given (no user's name)
+};
+
+// Adds a goal and its actions in one transaction (bulk loads): the case is read and checked
+// once, the goal passes the checks of add_goal and each action those of add_action (an
+// action without goal_id is attached to the new goal); each gets its own INSERT and audit
+// entry. All or nothing: the first invalid item throws Invalid and nothing is written.
+PlanAdded add_plan(db::Database& db, const access::Principal& by, const audit::Actor& actor,
+                   const std::string& case_id, const std::string& goal_title,
+                   const std::vector<NewAction>& actions);
+
 // Marks an action done on `done_on` (a date not in the future), or not done when empty.
 PlanAction set_action_done(db::Database& db, const access::Principal& by, const audit::Actor& actor,
                            const std::string& case_id, const std::string& action_id,

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -107,7 +108,7 @@ class Generator {
     for (std::int64_t i = 0; i < o_.people; ++i) {
       person(i);
       if (progress_ && ((i + 1) % 250 == 0 || i + 1 == o_.people)) {
-        progress_({i + 1, o_.people, s_.writes});
+        progress_({i + 1, o_.people, s_.writes, {}});
       }
     }
     if (o_.truth_out) {
@@ -648,8 +649,9 @@ class Generator {
     for (std::size_t k = 0; k < path.size(); ++k) {
       const std::string to = path[k];
       add(days[k], [this, id, to, closure, owner] {
-        cases_.transition(as(owner), actor_, id, to,
-                          to == "closed" ? std::optional(closure) : std::nullopt, std::nullopt);
+        cases_.transition_head(as(owner), actor_, id, to,
+                               to == "closed" ? std::optional(closure) : std::nullopt,
+                               std::nullopt);
         ++s_.transitions;
         ++s_.writes;
       });
@@ -685,15 +687,12 @@ class Generator {
   template <typename Add>
   void plan(Add& add, const std::string& id, const std::string& module, const std::string& owner,
             Day start, Day end) {
-    auto goal_id = std::make_shared<std::string>();
     const auto& goals = goals_for_module(module);
     const std::string goal_title = goals[static_cast<std::size_t>(rng_.below(2))];
-    add(start, [this, id, owner, goal_title, goal_id] {
-      *goal_id = casework::add_goal(db_, as(owner), actor_, id, goal_title).id;
-      ++s_.writes;
-    });
     const auto& actions = actions_for_module(module);
     const auto count = rng_.between(1, 3);
+    std::vector<casework::NewAction> items;
+    std::vector<std::optional<Day>> dones;
     for (std::int64_t k = 0; k < count; ++k) {
       casework::NewAction a;
       a.title = actions[static_cast<std::size_t>(rng_.below(4))];
@@ -709,20 +708,26 @@ class Generator {
       std::optional<Day> done;
       const Day done_day = due + rng_.between(-5, 10);
       if (done_day <= today_ && rng_.chance(0.65)) done = std::max(start, done_day);
-      auto action_id = std::make_shared<std::string>();
-      add(start, [this, id, owner, a, goal_id, action_id] {
-        casework::NewAction in = a;
-        in.goal_id = *goal_id;
-        *action_id = casework::add_action(db_, as(owner), actor_, id, in).id;
-        ++s_.plan_actions;
+      items.push_back(std::move(a));
+      dones.push_back(done);
+    }
+    // The goal and its actions are created the same day: one casework::add_plan call (one
+    // transaction, one audit entry per goal and per action).
+    auto action_ids = std::make_shared<std::vector<std::string>>();
+    add(start, [this, id, owner, goal_title, items, action_ids] {
+      const auto added = casework::add_plan(db_, as(owner), actor_, id, goal_title, items);
+      for (const auto& a : added.actions) action_ids->push_back(a.id);
+      const auto n = static_cast<std::int64_t>(added.actions.size());
+      s_.plan_actions += n;
+      s_.writes += 1 + n;
+    });
+    for (std::size_t k = 0; k < dones.size(); ++k) {
+      if (!dones[k]) continue;
+      const Day done = *dones[k];
+      add(done, [this, id, owner, action_ids, k, done] {
+        casework::set_action_done(db_, as(owner), actor_, id, action_ids->at(k), day_text(done));
         ++s_.writes;
       });
-      if (done) {
-        add(*done, [this, id, owner, action_id, done] {
-          casework::set_action_done(db_, as(owner), actor_, id, *action_id, day_text(*done));
-          ++s_.writes;
-        });
-      }
     }
     (void)end;
   }
@@ -883,6 +888,59 @@ class Generator {
   DemoDataSummary s_;
 };
 
+// A secondary index dropped for the load and built again at its end.
+struct DeferredIndex {
+  std::string name;
+  std::string sql;  // its CREATE INDEX statement, as stored in sqlite_master
+};
+
+// Tables that only grow during the load and that the services' checks read by primary key
+// only (never through a secondary index): maintaining their secondary indexes row by row
+// costs more than building them once at the end. The list names tables, not indexes: an
+// index added by a later migration is deferred too.
+constexpr std::array<const char*, 5> kDeferredIndexTables = {
+    "audit_log", "case_services", "case_transitions", "case_actions", "case_goals"};
+
+// SQLite: drops the non-UNIQUE secondary indexes of kDeferredIndexTables (a UNIQUE index
+// enforces a rule and stays) and returns them. Other databases: nothing.
+std::vector<DeferredIndex> drop_deferred_indexes(db::Database& db) {
+  std::vector<DeferredIndex> out;
+  if (db.dialect() != db::Dialect::kSqlite) return out;
+  auto lease = db.acquire();
+  for (const char* table : kDeferredIndexTables) {
+    for (const auto& r : lease
+                             ->query("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                     "AND tbl_name = $1 AND sql IS NOT NULL ORDER BY name",
+                                     {db::Value(std::string(table))})
+                             .rows) {
+      DeferredIndex index{db::text_or(r[0], ""), db::text_or(r[1], "")};
+      std::string head = index.sql.substr(0, 32);
+      std::transform(head.begin(), head.end(), head.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      if (head.find("UNIQUE") != std::string::npos) continue;
+      out.push_back(std::move(index));
+    }
+  }
+  for (const auto& index : out) lease->exec_script("DROP INDEX \"" + index.name + "\"");
+  return out;
+}
+
+// Builds the dropped indexes again (one transaction each), reporting each one.
+void build_deferred_indexes(db::Database& db, const std::vector<DeferredIndex>& indexes,
+                            const std::function<void(const Progress&)>& progress,
+                            const Progress& done) {
+  auto lease = db.acquire();
+  for (std::size_t k = 0; k < indexes.size(); ++k) {
+    if (progress) {
+      Progress p = done;
+      p.stage = "building index " + indexes[k].name + " (" + std::to_string(k + 1) + "/" +
+                std::to_string(indexes.size()) + ")";
+      progress(p);
+    }
+    lease->exec_script(indexes[k].sql);
+  }
+}
+
 }  // namespace
 
 DemoDataSummary generate(db::Database& db, const DemoDataOptions& options,
@@ -898,10 +956,20 @@ DemoDataSummary generate(db::Database& db, const DemoDataOptions& options,
           "a fresh database");
     }
   }
-  db::Batch batch(db, {options.ops_per_commit, options.relax_durability});
-  Generator g(db, options, progress);
-  auto summary = g.run();
-  batch.finish();
+  const auto deferred =
+      options.defer_indexes ? drop_deferred_indexes(db) : std::vector<DeferredIndex>{};
+  DemoDataSummary summary;
+  try {
+    db::Batch batch(db, {options.ops_per_commit, options.relax_durability});
+    Generator g(db, options, progress);
+    summary = g.run();
+    batch.finish();
+  } catch (...) {
+    build_deferred_indexes(db, deferred, nullptr, {});  // the schema stays whole
+    throw;
+  }
+  build_deferred_indexes(db, deferred, progress,
+                         {options.people, options.people, summary.writes, {}});
   {
     // Planner statistics for the freshly loaded tables: without them SQLite's planner walks
     // every open plan action of the database for one organization's overdue-actions alert
@@ -918,6 +986,13 @@ std::function<void(const Progress&)> progress_printer(std::ostream& out, double 
   auto last = std::make_shared<Steady::time_point>(start);
   return [&out, every_seconds, start, last](const Progress& p) {
     const auto now = Steady::now();
+    if (!p.stage.empty()) {  // a step after the people: always shown
+      char buf[256];
+      std::snprintf(buf, sizeof buf, "demo-data: %s, elapsed %.0fs\n", p.stage.c_str(),
+                    std::chrono::duration<double>(now - start).count());
+      out << buf << std::flush;
+      return;
+    }
     const bool end = p.people_done == p.people_total;
     if (!end && std::chrono::duration<double>(now - *last).count() < every_seconds) return;
     *last = now;

@@ -41,9 +41,31 @@ class DemoDataTest : public jisr::testing::MigratedDb {
 TEST_F(DemoDataTest, SmallLoadHasEveryKindOfRecordAndPassesTheAuditChain) {
   auto o = small(300, 11);
   o.truth_out = (dir_ / "truth.csv").string();
+  auto index_sql = [&] {
+    std::string out;
+    auto lease = db_->acquire();
+    for (const auto& r : lease
+                             ->query("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                     "ORDER BY name")
+                             .rows) {
+      out += db::text_or(r[0], "") + " " + db::text_or(r[1], "") + "\n";
+    }
+    return out;
+  };
+  const std::string indexes_before = index_sql();
   std::int64_t last_progress = 0;
-  const auto s = generate(*db_, o, [&](const Progress& p) { last_progress = p.people_done; });
+  std::vector<std::string> stages;
+  const auto s = generate(*db_, o, [&](const Progress& p) {
+    last_progress = p.people_done;
+    if (!p.stage.empty()) stages.push_back(p.stage);
+  });
   EXPECT_EQ(last_progress, 300);
+  // The secondary indexes dropped for the load are all there again, as they were, and their
+  // build was reported.
+  EXPECT_EQ(index_sql(), indexes_before);
+  EXPECT_NE(indexes_before.find("audit_log_record"), std::string::npos);
+  ASSERT_FALSE(stages.empty());
+  EXPECT_NE(stages.front().find("building index"), std::string::npos);
 
   // Counts, as reported and as stored.
   EXPECT_EQ(count("SELECT COUNT(*) FROM people"), s.people);

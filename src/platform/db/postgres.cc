@@ -43,7 +43,7 @@ class PostgresConnection final : public Connection {
 
   Result query(std::string_view sql, const std::vector<Value>& params) override {
     if (params.empty() && is_savepoint_statement(sql)) {
-      // Sent with the next statement, in one round trip (see send_deferred).
+      // Sent with the next statement, in one round trip (execute_pipelined, exec_script).
       deferred_.emplace_back(sql);
       return Result{};
     }
@@ -212,8 +212,8 @@ class PostgresConnection final : public Connection {
   const std::string* prepared_name(std::string& sql) {
     if (Batch::of(*this) == nullptr) {
       if (!prepared_.empty()) {
+        exec_script("DEALLOCATE ALL");  // first: the names are taken again by the next batch
         prepared_.clear();
-        exec_script("DEALLOCATE ALL");
       }
       return nullptr;
     }

@@ -246,6 +246,59 @@ TEST(BatchPostgresTest, InnerTransactionsAreSavepoints) {
   db->acquire()->exec_script("DROP TABLE bt");
 }
 
+// PostgreSQL in a batch: statements are prepared once and SAVEPOINT/RELEASE go to the server
+// in one pipeline with the next statement. Errors keep their type and their transaction.
+TEST(BatchPostgresTest, PreparedAndPipelinedStatementsKeepErrorsAndSavepoints) {
+  const char* url = std::getenv("JISR_TEST_PG_URL");
+  if (!url || !*url) GTEST_SKIP() << "JISR_TEST_PG_URL not set";
+  auto db = open(url, {/*size=*/1});
+  db->acquire()->exec_script("DROP TABLE IF EXISTS bu; CREATE TABLE bu(v INTEGER PRIMARY KEY)");
+  const std::string insert = "INSERT INTO bu(v) VALUES ($1)";
+  {
+    Batch batch(*db, {1000, /*relax_durability=*/true});
+    for (std::int64_t v : {1, 2}) {
+      Transaction tx(*db, TxMode::kWrite);
+      tx.query(insert, {Value(v)});
+      tx.commit();
+    }
+    // The first statement after the (deferred) savepoint fails: still a UniqueViolation,
+    // and only this call's work is undone.
+    try {
+      Transaction tx(*db, TxMode::kWrite);
+      tx.query(insert, {Value(std::int64_t{1})});
+      ADD_FAILURE() << "expected a UniqueViolation";
+    } catch (const UniqueViolation&) {
+    }
+    {
+      Transaction tx(*db, TxMode::kWrite);
+      tx.query(insert, {Value(std::int64_t{3})});
+      tx.query(insert, {Value(std::int64_t{4})});
+      // not committed: rolled back
+    }
+    {
+      Transaction tx(*db, TxMode::kWrite);
+      EXPECT_THROW(tx.query("SELECT no_such_column FROM bu"), DbError);
+    }
+    {
+      Transaction tx(*db, TxMode::kRead);
+      std::vector<std::int64_t> seen;
+      tx.conn().for_each("SELECT v FROM bu ORDER BY v", {},
+                         [&](const std::vector<Value>& r) { seen.push_back(*as_int(r[0])); });
+      EXPECT_EQ(seen, (std::vector<std::int64_t>{1, 2}));
+      const auto prepared = tx.query("SELECT COUNT(*) FROM pg_prepared_statements");
+      EXPECT_GE(as_int(prepared.rows[0][0]), 1) << "the INSERT was prepared";
+      tx.commit();
+    }
+    batch.finish();
+  }
+  auto c = db->acquire();  // the batch's connection (pool of one)
+  EXPECT_EQ(as_int(c->query("SELECT COUNT(*) FROM pg_prepared_statements").rows[0][0]), 0)
+      << "deallocated once the batch is over";
+  EXPECT_EQ(as_int(c->query("SELECT COUNT(*) FROM bu").rows[0][0]), 2);
+  EXPECT_THROW(c->query(insert, {Value(std::int64_t{2})}), UniqueViolation);
+  c->exec_script("DROP TABLE bu");
+}
+
 TEST(MigrationFilesTest, MalformedNamesAreRefused) {
   EXPECT_THROW(migrations_from_files({{"1_x.sql", ""}}), std::invalid_argument);
   EXPECT_THROW(migrations_from_files({{"0001_a.sql", ""}, {"0001_b.sql", ""}}),

@@ -85,6 +85,36 @@ TEST(Template, VariablesEscapeAndLookUp) {
   }
 }
 
+// The one HTML escaper of the pages: exactly & < > " ' are replaced (kainjow's spelling),
+// every other byte, the backtick and UTF-8 Arabic included, is kept; messages put in by
+// substitute_messages are escaped the same way as template values.
+TEST(HtmlEscape, EscapesTheFiveCharactersOnlyForValuesAndMessages) {
+  std::string out = "kept<";
+  append_html_escaped(out, "&<>\"'");
+  EXPECT_EQ(out, "kept<&amp;&lt;&gt;&quot;&apos;");
+  std::string all;
+  for (int c = 1; c < 256; ++c) all.push_back(static_cast<char>(c));
+  std::string escaped;
+  append_html_escaped(escaped, all);
+  std::string expected;
+  for (const char c : all) {
+    if (c != '&' && c != '<' && c != '>' && c != '"' && c != '\'') expected.push_back(c);
+  }
+  escaped = std::regex_replace(escaped, std::regex("&(amp|lt|gt|quot|apos);"), "");
+  EXPECT_EQ(escaped, expected) << "only the five are replaced; ` stays";
+  const std::string arabic = "يوسف `a` b=c";
+  out.clear();
+  append_html_escaped(out, arabic);
+  EXPECT_EQ(out, arabic);
+
+  const auto catalogs = i18n::Catalogs::from_maps({{"fr", {{"m", "L'« <b> » & \"x\" `y`"}}}});
+  EXPECT_EQ(substitute_messages("<p>{{t:m}}</p>", "fr", catalogs),
+            "<p>L&apos;« &lt;b&gt; » &amp; &quot;x&quot; `y`</p>");
+  EXPECT_EQ(substitute_messages("{{t:m}}", "fr", catalogs),
+            ours("{{m}}", {{"m", catalogs.get("fr", "m")}}))
+      << "a message is escaped as a template value is";
+}
+
 TEST(Template, SectionsTruthiness) {
   const nlohmann::json data = {{"t", true},
                                {"f", false},

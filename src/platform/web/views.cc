@@ -27,36 +27,6 @@ std::string read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '`':
-        out += "&#96;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string substitute_messages(std::string_view text, std::string_view lang,
                                 const i18n::Catalogs& catalogs) {
   std::string out;
@@ -73,7 +43,7 @@ std::string substitute_messages(std::string_view text, std::string_view lang,
                                "' catalog");
     }
     out.append(text.substr(pos, open - pos));
-    out.append(escape_html(catalogs.get(lang, key)));
+    append_html_escaped(out, catalogs.get(lang, key));
     pos = close + 2;
   }
   out.append(text.substr(pos));

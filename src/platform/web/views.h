@@ -41,12 +41,10 @@ class Views {
   std::map<std::string, std::unique_ptr<Compiled>, std::less<>> by_key_;  // "lang:name"
 };
 
-// Replaces every `{{t:key}}` in `text` with the escaped message of `lang`. Throws
-// std::runtime_error for a key that the catalog of `lang` lacks. Exposed for tests.
+// Replaces every `{{t:key}}` in `text` with the message of `lang`, escaped as the templates'
+// values are (append_html_escaped). Throws std::runtime_error for a key that the catalog of
+// `lang` lacks. Exposed for tests.
 std::string substitute_messages(std::string_view text, std::string_view lang,
                                 const i18n::Catalogs& catalogs);
-
-// HTML-escapes & < > " ' (and the backtick).
-std::string escape_html(std::string_view text);
 
 }  // namespace jisr::web

@@ -87,6 +87,10 @@ std::atomic<std::uint64_t> next_serial{1};
 struct Scratch {
   std::vector<float> total, best;
   std::vector<std::uint32_t> touched, touched_word;
+  // Per dictionary word: bigrams shared with the query word being expanded (a dense counter
+  // rather than a hash map: a common bigram lists thousands of dictionary words).
+  std::vector<std::uint16_t> shared;
+  std::vector<std::uint32_t> shared_touched;
 };
 
 }  // namespace
@@ -300,14 +304,17 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t k
   // Otherwise a deeper list — the walk stops after scoring kRerankBudget people (latency), so it is
   // the best of those rather than exactly the index's top — is merged in and re-ranked.
   const std::size_t shallow_depth = k + std::max<std::size_t>(10, k / 10);
-  std::vector<SearchHit> hits = candidates_locked(query, shallow_depth, accept, 0);
+  std::vector<SearchHit> hits = candidates_locked(query, shallow_depth, accept, 0, glued_parts_);
   const bool exhausted = hits.size() < shallow_depth;
   std::vector<SearchHit> shallow = hits;
   if (rerank_locked(query, k, hits) || exhausted || rerank_depth_ <= shallow_depth) {
     if (hits.size() > k) hits.resize(k);
     return hits;
   }
-  std::vector<SearchHit> deep = candidates_locked(query, rerank_depth_, accept, rerank_budget_);
+  // The deeper list also rewards the glued forms of the query's parts ("Aït-Ali" in
+  // "Ayub Aït-Ali"): they tell apart people the index's words alone tie (Ayoub Alaoui).
+  std::vector<SearchHit> deep =
+      candidates_locked(query, rerank_depth_, accept, rerank_budget_, glued_parts_);
   deep.insert(deep.end(), shallow.begin(), shallow.end());
   std::sort(deep.begin(), deep.end(), [](const SearchHit& x, const SearchHit& y) {
     return x.score != y.score ? x.score > y.score : x.id < y.id;
@@ -477,12 +484,13 @@ bool SearchIndex::rerank_locked(std::string_view query, std::size_t k,
 
 std::vector<SearchHit> SearchIndex::candidates_locked(
     std::string_view query, std::size_t k, const std::function<bool(std::uint64_t)>& accept,
-    std::size_t budget) const {
+    std::size_t budget, bool glued_parts) const {
   // Query words: core-token skeletons of each script run.
   std::vector<std::string> words;
   // Glued forms of multi-word runs ("ben ali" -> "bnl") only add a bonus when a person
   // holds them: they break ties between Benali and Alaoui, whose cores are both "l".
   std::vector<std::string> bonus_words;
+  std::vector<std::string> part_words;  // glued forms of parts of a run (see below)
   for (const std::string& run : script_runs(query)) {
     const NameForm form = analyze_name(run);
     for (const NameToken& token : form.tokens) {
@@ -491,6 +499,44 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
     if (form.tokens.size() > 1) {
       for (const JoinedKey& joined : form.joined) bonus_words.push_back(joined.skeleton);
     }
+    // Glued forms of the parts of a longer run too: "Ayub Aït-Ali" holds the family name
+    // Aït-Ali, glued `tl`, which tells it from Ayoub Alaoui (both `b` + `l`).
+    std::vector<std::string> raw;
+    {
+      std::string word;
+      for (char c : run + " ") {
+        if (c == ' ' || c == '\t' || c == ',') {
+          if (!word.empty()) raw.push_back(word);
+          word.clear();
+        } else {
+          word.push_back(c);
+        }
+      }
+    }
+    if (glued_parts && raw.size() > 1 && raw.size() <= 4) {
+      for (std::size_t a = 0; a < raw.size(); ++a) {
+        std::string part;
+        for (std::size_t b = a + 1; b <= raw.size() && b - a < raw.size(); ++b) {
+          part += (b > a + 1 ? " " : "") + raw[b - 1];
+          const NameForm sub = analyze_name(part);
+          // Only a part holding a particle and a name (Aït-Ali, Ben Ali, El Alaoui): its glued
+          // form is a family name the core words alone do not tell (more keys would loosen the
+          // walk's bound for every query).
+          if (sub.tokens.size() < 2 || sub.tokens.front().particle == false ||
+              sub.tokens.back().particle)
+            continue;
+          for (const JoinedKey& joined : sub.joined) part_words.push_back(joined.skeleton);
+        }
+      }
+    }
+  }
+  // A part's glued form counts once, and not when it is a query word or bonus already.
+  std::sort(part_words.begin(), part_words.end());
+  part_words.erase(std::unique(part_words.begin(), part_words.end()), part_words.end());
+  for (const std::string& b : part_words) {
+    if (!b.empty() && std::find(words.begin(), words.end(), b) == words.end() &&
+        std::find(bonus_words.begin(), bonus_words.end(), b) == bonus_words.end())
+      bonus_words.push_back(b);
   }
   if (words.empty() || k == 0) return {};
 
@@ -526,19 +572,24 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
     } else {
       if (auto exact = token_ids_.find(word); exact != token_ids_.end())
         similar.push_back({1.0, exact->second});
-      std::unordered_map<std::uint32_t, int> shared;
+      if (scratch.shared.size() < tokens_.size()) scratch.shared.resize(tokens_.size(), 0);
       const std::vector<std::uint16_t> grams = bigrams(word);
       for (std::uint16_t gram : grams) {
         auto list = bigram_tokens_.find(gram);
         if (list == bigram_tokens_.end()) continue;
-        for (std::uint32_t token : list->second) ++shared[token];
+        for (std::uint32_t token : list->second) {
+          if (scratch.shared[token]++ == 0) scratch.shared_touched.push_back(token);
+        }
       }
       const int needed = std::max(1, static_cast<int>(grams.size()) - 3);
-      for (const auto& [token, count] : shared) {
+      for (const std::uint32_t token : scratch.shared_touched) {
+        const int count = scratch.shared[token];
+        scratch.shared[token] = 0;
         if (count < needed || tokens_[token] == word) continue;
         const double similarity = edit_similarity(word, tokens_[token]);
         if (similarity >= kFuzzyFloor) similar.push_back({similarity, token});
       }
+      scratch.shared_touched.clear();
       std::sort(similar.begin(), similar.end(), [](const auto& x, const auto& y) {
         return x.first != y.first ? x.first > y.first : x.second < y.second;
       });

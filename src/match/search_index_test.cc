@@ -156,6 +156,25 @@ TEST(SearchIndex, RerankingReadsTheVowelsSkeletonsDrop) {
   EXPECT_EQ(index.search("Housine Tazi", 1).at(0).id, 1u);  // a typo
 }
 
+// With set_glued_parts(true), a query part glued ("Aït-Ali" -> `tl`) is a key of the
+// re-ranking's candidate walks: without it, "Ayub Aït-Ali" and the many Ayoub Alaoui are both `b` +
+// `l` to the index, ties go to the smaller id, and the one person asked for is not among the
+// candidates re-ranked.
+TEST(SearchIndex, GluedQueryPartsFindAFamilyNameWithAParticle) {
+  SearchIndex index;
+  for (std::uint64_t id = 1; id <= 400; ++id) index.add(id, named("", "", "Ayoub", "Alaoui"));
+  index.add(5000, named("", "", "Ayub", "Aït-Ali"));
+  index.set_rerank(false);  // the index's own words tie them: the smaller id first
+  EXPECT_EQ(index.search("Ayub Aït-Ali", 1).at(0).id, 1u);
+  index.set_rerank(true);
+  EXPECT_NE(index.search("Ayub Aït-Ali", 10).at(0).id, 5000u);  // off by default
+  index.set_glued_parts(true);
+  EXPECT_EQ(index.search("Ayoub Alaoui", 1).at(0).id, 1u);
+  EXPECT_EQ(index.search("Ayub Aït-Ali", 10).at(0).id, 5000u);
+  EXPECT_EQ(index.search("Ayub Ait Ali", 10).at(0).id, 5000u);
+  EXPECT_EQ(index.search("Aït-Ali Ayoub", 10).at(0).id, 5000u);
+}
+
 // The early-terminating walk must give exactly what scoring every candidate gives.
 TEST(SearchIndex, EarlyTerminationGivesTheExhaustiveAnswer) {
   SyntheticOptions options;

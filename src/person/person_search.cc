@@ -298,15 +298,18 @@ void PersonSearch::put(const Person& p) {
 
 std::vector<PersonSearch::Hit> PersonSearch::search(const access::Principal& by,
                                                     std::string_view query, std::size_t k,
-                                                    const std::optional<std::string>& province) {
+                                                    const std::optional<std::string>& province,
+                                                    std::size_t* index_hits) {
   auto lease = db_.acquire();
-  return search(*lease, by, query, k, province);
+  return search(*lease, by, query, k, province, index_hits);
 }
 
 std::vector<PersonSearch::Hit> PersonSearch::search(db::Connection& conn,
                                                     const access::Principal& by,
                                                     std::string_view query, std::size_t k,
-                                                    const std::optional<std::string>& province) {
+                                                    const std::optional<std::string>& province,
+                                                    std::size_t* index_hits) {
+  if (index_hits) *index_hits = 0;
   sync(conn);
   // People an organization works with: from the database (many-to-many, not held here).
   std::unordered_set<std::uint32_t> org_slots;
@@ -358,7 +361,9 @@ std::vector<PersonSearch::Hit> PersonSearch::search(db::Connection& conn,
   };
   std::vector<Hit> out;
   std::unordered_set<std::uint32_t> seen;
-  for (const auto& hit : index_.search(query, k, accept)) {
+  const auto hits = index_.search(query, k, accept);
+  if (index_hits) *index_hits = hits.size();
+  for (const auto& hit : hits) {
     const auto slot = resolve(static_cast<std::uint32_t>(hit.id));
     if (slot < slot_id_.size() && seen.insert(slot).second) {
       out.push_back({format_id(slot_id_[slot]), hit.score});

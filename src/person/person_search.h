@@ -85,13 +85,17 @@ class PersonSearch {
   };
   // The best `k` people for `query` among those `by` may see (optionally in `province`),
   // best first. Syncs first, so a search sees every write committed before it started.
+  // `index_hits`, when set, receives how many hits the index gave (before a merged file and
+  // its survivor collapse into one): fewer than `k` means nobody else matches.
   std::vector<Hit> search(const access::Principal& by, std::string_view query, std::size_t k,
-                          const std::optional<std::string>& province = std::nullopt);
+                          const std::optional<std::string>& province = std::nullopt,
+                          std::size_t* index_hits = nullptr);
   // The same, syncing and reading (organization scope) on the caller's connection — see
   // sync(db::Connection&) for the requirement on its transaction. Borrows nothing from the
   // pool.
   std::vector<Hit> search(db::Connection& conn, const access::Principal& by, std::string_view query,
-                          std::size_t k, const std::optional<std::string>& province = std::nullopt);
+                          std::size_t k, const std::optional<std::string>& province = std::nullopt,
+                          std::size_t* index_hits = nullptr);
 
   // True when the in-memory scope check lets `by` see `person_id` (region and province
   // scopes; organization scope asks person_access). For the test that compares it with SQL.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "match/similarity.h"
 #include "platform/util/ids.h"
@@ -484,7 +485,6 @@ std::vector<PersonService::Relation> PersonService::relations(const access::Prin
 std::vector<Person> PersonService::ranked(const access::Principal& by, const PersonFilter& filter,
                                           const std::optional<std::string>& after_id, int limit) {
   const std::string q = trim(*filter.q);
-  auto hits = search_->search(by, q, kSearchDepth, filter.province);
   std::string extra;
   std::vector<db::Value> params;
   if (filter.target_group && !filter.target_group->empty()) {
@@ -492,17 +492,6 @@ std::vector<Person> PersonService::ranked(const access::Principal& by, const Per
     extra = " AND (',' || p.target_groups || ',') LIKE $1";
   }
   auto lease = db_.acquire();
-  // People are loaded a chunk of hits at a time, as far as the page needs.
-  std::map<std::string, Person> found;
-  std::size_t loaded = 0;
-  auto load_up_to = [&](std::size_t index) {
-    if (index < loaded) return;
-    const std::size_t end = std::min(hits.size(), std::max(index + 1, loaded + 64));
-    std::vector<std::string> ids;
-    for (std::size_t i = loaded; i < end; ++i) ids.push_back(hits[i].id);
-    found.merge(load_visible(*lease, by, ids, extra, params));
-    loaded = end;
-  };
   // A list is not a guess: a hit stays when every query word is part of the person's names
   // as typed (partial names), or when it scores at least kListFloor and 0.8 of the best
   // (typos, other script, other spelling).
@@ -530,24 +519,56 @@ std::vector<Person> PersonService::ranked(const access::Principal& by, const Per
   // as typed only (the index would read "12AB" as the one-letter name "b").
   const bool has_digit =
       std::any_of(q.begin(), q.end(), [](char c) { return c >= '0' && c <= '9'; });
-  const double best = hits.empty() || has_digit ? 2.0 : hits.front().score;
-  std::vector<Person> out;
-  bool started = !after_id;
-  for (std::size_t i = 0; i < hits.size(); ++i) {
-    const auto& h = hits[i];
-    load_up_to(i);
-    auto it = found.find(h.id);
-    if (it == found.end()) continue;
-    const bool strong = h.score >= kListFloor && h.score >= 0.8 * best;
-    if (!strong && !contains_words(it->second)) continue;
-    if (!started) {
-      started = h.id == *after_id;
-      continue;
+  // People loaded so far (visible, in the target group), and the ids already asked for:
+  // kept across the deeper searches below.
+  std::map<std::string, Person> found;
+  std::set<std::string> asked;
+  // The index is asked for what the page needs (its hits are already filtered by the
+  // caller's scope, and re-ranking costs per hit): this page and a margin for the hits the
+  // list drops (weak matches, target group). When that is not enough (the cursor's person
+  // is not among them, or the page is not full while the index may hold more), the search
+  // is repeated 4x deeper, up to kSearchDepth. The depths tried follow from `limit` alone,
+  // so a page is always computed from the same searches.
+  const auto wanted = static_cast<std::size_t>(std::max(limit, 0));
+  std::size_t depth = 32;
+  while (depth < wanted + wanted / 2 + 16) depth *= 2;
+  depth = std::min(depth, kSearchDepth);
+  for (;;) {
+    std::size_t index_hits = 0;
+    const auto hits = search_->search(*lease, by, q, depth, filter.province, &index_hits);
+    const bool complete = index_hits < depth || depth >= kSearchDepth;
+    // People are loaded a chunk of hits at a time, as far as the page needs.
+    std::size_t loaded = 0;
+    auto load_up_to = [&](std::size_t index) {
+      if (index < loaded) return;
+      const std::size_t end = std::min(hits.size(), std::max(index + 1, loaded + 64));
+      std::vector<std::string> ids;
+      for (std::size_t i = loaded; i < end; ++i) {
+        if (asked.insert(hits[i].id).second) ids.push_back(hits[i].id);
+      }
+      if (!ids.empty()) found.merge(load_visible(*lease, by, ids, extra, params));
+      loaded = end;
+    };
+    const double best = hits.empty() || has_digit ? 2.0 : hits.front().score;
+    std::vector<Person> out;
+    bool started = !after_id;
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      const auto& h = hits[i];
+      load_up_to(i);
+      auto it = found.find(h.id);
+      if (it == found.end()) continue;
+      const bool strong = h.score >= kListFloor && h.score >= 0.8 * best;
+      if (!strong && !contains_words(it->second)) continue;
+      if (!started) {
+        started = h.id == *after_id;
+        continue;
+      }
+      out.push_back(it->second);
+      if (static_cast<int>(out.size()) >= limit) return out;
     }
-    out.push_back(std::move(it->second));
-    if (static_cast<int>(out.size()) >= limit) break;
+    if (complete) return out;
+    depth = std::min(depth * 4, kSearchDepth);
   }
-  return out;
 }
 
 std::vector<DuplicateCandidate> PersonService::fuzzy_duplicates(db::Connection& conn,

@@ -78,7 +78,9 @@ class PersonService {
 
   // Visible people, newest first by id, after `after_id`, at most `limit`. With a search
   // index and a `q` that is not a file number or a CIN, the ranked fuzzy search instead:
-  // best first (at most kSearchDepth), `after_id` continuing after that person's rank.
+  // best first (at most kSearchDepth), `after_id` continuing after that person's rank. The
+  // index is asked for about 1.5 × `limit` + 16 hits, deeper (4×) only when the page is not
+  // full or the cursor's person lies further down.
   std::vector<Person> list(const access::Principal& by, const PersonFilter& filter,
                            const std::optional<std::string>& after_id, int limit);
 

@@ -158,6 +158,49 @@ describe('scope of search', () => {
     for (const p of cas) assert.ok(!page.text.includes(p.file_number), 'MA-CAS file on the MA-RAB page');
   });
 
+  test('paging through search results deeper than the first search: every in-scope match once, full pages', async () => {
+    // The list asks the index for what a page needs (32 hits for a page of 2) and searches
+    // deeper when the page is not full or the cursor's person is further down. Namesakes tie
+    // on score (the earlier created first): the 40 people outside the target group come
+    // first, so a page filtered on it needs the deeper search; the MA-RAB namesakes are out
+    // of the coordinator's scope.
+    const t = tag();
+    const names = { first_name_lat: `Leila${t}`, last_name_lat: `Sefrioui${t}`, sex: 'F' };
+    const plain = [];
+    for (let i = 0; i < 40; i++) plain.push(await create(T.cas, person(names)));
+    const elderly = [];
+    for (let i = 0; i < 5; i++) elderly.push(await create(T.cas, person({ ...names, target_groups: ['elderly'] })));
+    const away = [];
+    for (let i = 0; i < 6; i++) away.push(await create(T.rab, person({ ...names, province: 'MA-RAB', target_groups: ['elderly'] })));
+    const q = encodeURIComponent(`leila${t} sefrioui${t}`);
+    const pages = async (path, token) => {
+      const sizes = [];
+      const ids = [];
+      let cursor = null;
+      for (let n = 0; n < 60; n++) {
+        const r = await api('GET', `${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
+        assert.equal(r.status, 200, r.where);
+        sizes.push(r.body.items.length);
+        ids.push(...r.body.items.map((p) => p.id));
+        cursor = r.body.next_cursor;
+        if (!cursor) return { ids, sizes };
+      }
+      assert.fail('no end of the list');
+    };
+    const older = await pages(`/api/v1/people?limit=2&target_group=elderly&q=${q}`, T.cas);
+    assert.deepEqual(older.ids, elderly.map((p) => p.id));
+    assert.deepEqual(older.sizes, [2, 2, 1]);
+    const all = await pages(`/api/v1/people?limit=7&q=${q}`, T.cas);
+    assert.equal(all.ids.length, 45);
+    assert.equal(new Set(all.ids).size, 45);
+    assert.deepEqual([...all.ids].sort(), [...plain, ...elderly].map((p) => p.id).sort());
+    assert.deepEqual(all.sizes, [7, 7, 7, 7, 7, 7, 3]);
+    for (const p of away) assert.ok(!all.ids.includes(p.id), 'an MA-RAB person on an MA-CAS page');
+    // The national auditor sees the MA-RAB ones too.
+    const auditor = await pages(`/api/v1/people?limit=4&target_group=elderly&q=${q}`, T.auditor);
+    assert.deepEqual([...auditor.ids].sort(), [...elderly, ...away].map((p) => p.id).sort());
+  });
+
   test('an organization-scoped worker finds only the people its organization works with', async () => {
     const t = tag();
     const names = { first_name_lat: `Omar${t}`, last_name_lat: `Idrissi${t}` };

@@ -211,7 +211,8 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   constexpr int kServicesPerPage = 20;
   std::optional<std::string> after;
   if (auto c = r.query("services"); c && !c->empty()) after = web::decode_cursor(*c);
-  auto rows = casework::services_of_person(conn, *p, person_id, lang, after, kServicesPerPage + 1);
+  auto rows =
+      casework::services_of_person(conn, *p, person_id, lang, after, kServicesPerPage + 1);
   const bool more = static_cast<int>(rows.size()) > kServicesPerPage;
   if (more) rows.pop_back();
   nlohmann::json services = nlohmann::json::array();

@@ -60,8 +60,8 @@ void append(db::Connection& conn, const Actor& actor, const std::string& action,
             const nlohmann::json& before, const nlohmann::json& after, const Place& place = {});
 
 // Appends an entry in its own transaction (reads and exports, which have no write
-// transaction of their own). The committer thread (audit/committer.h) writes it together
-// with the other entries queued meanwhile. Returns once the entry is durable; while an
+// transaction of their own), through a group commit (audit/committer.h) with the other
+// entries queued meanwhile. Returns once the entry is durable; while an
 // audit::Deferred is alive on this thread, returns at once and the Deferred's wait() is
 // where the caller waits. Inside a db::Batch on this thread, appends in the batch instead.
 void record(db::Database& db, const Actor& actor, const std::string& action,
@@ -71,8 +71,9 @@ void record(db::Database& db, const Actor& actor, const std::string& action,
 struct ReadTicket;  // audit/committer.h
 
 // Defers the waits of record() on this thread (RAII; one per HTTP request, in WebApp): the
-// request renders its page while its access-log entries are written, and waits for them
-// once, before the response leaves. Nested scopes each wait for their own entries.
+// request goes on rendering its page while its access-log entries wait in the queue (often
+// committed meanwhile by another request), and waits for them once, before the response
+// leaves. Nested scopes each wait for their own entries.
 class Deferred {
  public:
   Deferred();

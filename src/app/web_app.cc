@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/openapi.h"
+#include "audit/audit.h"
 #include "audit/audit_http.h"
 #include "casework/casework_http.h"
 #include "casework/person_view.h"
@@ -321,6 +322,9 @@ http::Response WebApp::dispatch(http::Request& request) {
   request.lang = i18n::negotiate(request.query("lang"), request.cookie("jisr_lang"),
                                  request.header("accept-language"));
   http::Response response;
+  // The access-log entries of this request (reads of files) are queued and written by the
+  // next group commit; waited for below: no response leaves before they are durable.
+  audit::Deferred access_log;
   try {
     access_->authenticate(request);
     if (const auto* p = access::principal_of(request)) {
@@ -330,6 +334,7 @@ http::Response WebApp::dispatch(http::Request& request) {
         request.lang = p->preferred_language;
     }
     response = route(request);
+    access_log.wait();
   } catch (const Error& e) {
     response = error_response(request, e.http_status(), e.code(), e.message_key(), e.fields());
   } catch (const db::ConnectionError& e) {
@@ -350,6 +355,13 @@ http::Response WebApp::dispatch(http::Request& request) {
     } catch (...) {
       response = http::Response::text(500, "Internal Server Error\n");
     }
+  }
+  try {
+    access_log.wait();  // a request that failed after reading a file: its entry first
+  } catch (const std::exception& e) {
+    log::error("access_log_failed",
+               {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});
+    response = error_response(request, 500, "internal", "error.internal", {});
   }
   const bool is_asset = request.route == "/assets/{path*}";
   add_security_headers(response, is_asset);

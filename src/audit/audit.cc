@@ -1,15 +1,12 @@
 // src/audit/audit.cc
 #include "audit/audit.h"
 
-#include <condition_variable>
-#include <deque>
 #include <exception>
-#include <map>
 #include <memory>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
+#include "audit/committer.h"
 #include "platform/util/crypto.h"
 #include "platform/util/time.h"
 
@@ -173,82 +170,92 @@ void append(db::Connection& conn, const Actor& actor, const std::string& action,
   }
 }
 
-namespace {
-
-// Group commit of the entries written by record() (the access log of reads), in the manner
-// of LevelDB's write queue: the first waiting caller becomes the leader, appends every
-// entry queued so far in one transaction and wakes their callers; the others wait. Under
-// load, 64 concurrent reads of files cost one commit (one fsync) instead of 64 queued ones,
-// and each caller still returns only once its own entry is durable.
-struct PendingEntry {
-  const Actor* actor;
-  const std::string* action;
-  const std::string* record_type;
-  const std::optional<std::string>* record_id;
-  const nlohmann::json* details;
-  const Place* place;
-  bool done = false;
-  std::exception_ptr error;
-};
-
-struct CommitQueue {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<PendingEntry*> waiting;
-};
-
-// Bounds one batch: a transaction stays short even when thousands of readers pile up.
-constexpr std::size_t kMaxBatch = 256;
-
-CommitQueue& queue_of(const db::Database& db) {
-  static std::mutex registry_mu;
-  // One queue per pool; kept for the life of the process (a handful of pools at most).
-  static std::map<const db::Database*, std::unique_ptr<CommitQueue>> registry;
-  std::lock_guard lock(registry_mu);
-  auto& q = registry[&db];
-  if (!q) q = std::make_unique<CommitQueue>();
-  return *q;
+void append_all(db::Connection& conn, const std::vector<const ReadEntry*>& entries) {
+  if (entries.empty()) return;
+  // As append(): bumping the head first takes its row lock on PostgreSQL (SQLite holds the
+  // write lock already); the head is read and written once for the whole run of entries.
+  const auto n = static_cast<std::int64_t>(entries.size());
+  conn.query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1", {db::Value(n)});
+  auto head = conn.query("SELECT seq, hash FROM audit_head WHERE id = 1");
+  if (head.empty()) throw db::DbError("audit_head row is missing");
+  Entry e;
+  e.seq = *db::as_int(head.rows[0][0]) - n;
+  e.hash = db::text_or(head.rows[0][1], "");
+  static const std::string insert =
+      std::string("INSERT INTO audit_log(") + kColumns +
+      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+  for (const ReadEntry* r : entries) {
+    e.seq += 1;
+    e.prev_hash = std::move(e.hash);
+    e.at = timeutil::real_now_utc();
+    e.user_id = r->actor.user_id;
+    e.username = r->actor.username;
+    e.action = r->action;
+    e.record_type = r->record_type;
+    e.record_id = r->record_id;
+    e.ip = r->actor.ip;
+    e.request_id = r->actor.request_id;
+    e.before = std::nullopt;
+    e.after = json_or_null(r->details);
+    e.place = r->place;
+    e.hash = compute_hash(e);
+    conn.query(insert,
+               {db::Value(e.seq), db::Value(e.at), db::optional_text(e.user_id),
+                db::optional_text(e.username), db::Value(e.action), db::Value(e.record_type),
+                db::optional_text(e.record_id), db::Value(e.ip), db::Value(e.request_id),
+                db::null(), db::optional_text(e.after), db::Value(e.prev_hash), db::Value(e.hash),
+                db::optional_text(e.place.region_code), db::optional_text(e.place.province_code),
+                db::optional_text(e.place.organization_id)});
+  }
+  conn.query("UPDATE audit_head SET hash = $1 WHERE id = 1", {db::Value(e.hash)});
 }
 
+namespace {
+thread_local Deferred* t_deferred = nullptr;
 }  // namespace
+
+Deferred::Deferred() : outer_(t_deferred) {
+  t_deferred = this;
+}
+
+Deferred::~Deferred() {
+  t_deferred = outer_;
+  try {
+    wait();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): the caller chose not to look
+  }
+}
+
+void Deferred::wait() {
+  std::exception_ptr first;
+  for (const auto& ticket : pending_) {
+    try {
+      committer().wait(*ticket);
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  pending_.clear();
+  if (first) std::rethrow_exception(first);
+}
 
 void record(db::Database& db, const Actor& actor, const std::string& action,
             const std::string& record_type, const std::optional<std::string>& record_id,
             const nlohmann::json& details, const Place& place) {
-  CommitQueue& q = queue_of(db);
-  PendingEntry mine{&actor, &action, &record_type, &record_id, &details, &place, false, {}};
-  std::unique_lock lock(q.mu);
-  q.waiting.push_back(&mine);
-  // Wait until a leader has written this entry, or until it is first in line (the leader).
-  q.cv.wait(lock, [&] { return mine.done || q.waiting.front() == &mine; });
-  if (mine.done) {
-    if (mine.error) std::rethrow_exception(mine.error);
+  if (db::Batch::active(db)) {
+    // A bulk load holds the write lock on its own connection: the committer could not write
+    // until the batch commits, so the entry goes into the batch like any other write.
+    db::Transaction tx(db, db::TxMode::kWrite);
+    append(tx.conn(), actor, action, record_type, record_id, nullptr, details, place);
+    tx.commit();
     return;
   }
-  std::vector<PendingEntry*> batch;
-  for (auto it = q.waiting.begin(); it != q.waiting.end() && batch.size() < kMaxBatch; ++it) {
-    batch.push_back(*it);
+  auto ticket = committer().submit(db, {actor, action, record_type, record_id, details, place});
+  if (t_deferred) {
+    t_deferred->pending_.push_back(std::move(ticket));
+    return;
   }
-  lock.unlock();  // later callers queue up behind this batch meanwhile
-  std::exception_ptr error;
-  try {
-    db::Transaction tx(db, db::TxMode::kWrite);
-    for (const PendingEntry* e : batch) {
-      append(tx.conn(), *e->actor, *e->action, *e->record_type, *e->record_id, nullptr, *e->details,
-             *e->place);
-    }
-    tx.commit();
-  } catch (...) {
-    error = std::current_exception();
-  }
-  lock.lock();
-  for (PendingEntry* e : batch) {
-    q.waiting.pop_front();  // the batch is the front of the queue, in order
-    e->done = true;
-    e->error = error;
-  }
-  q.cv.notify_all();  // wakes the written callers and the next leader
-  if (error) std::rethrow_exception(error);
+  committer().wait(*ticket);
 }
 
 std::pair<nlohmann::json, nlohmann::json> diff(const nlohmann::json& before,

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,10 +60,37 @@ void append(db::Connection& conn, const Actor& actor, const std::string& action,
             const nlohmann::json& before, const nlohmann::json& after, const Place& place = {});
 
 // Appends an entry in its own transaction (reads and exports, which have no write
-// transaction of their own).
+// transaction of their own), through a group commit (audit/committer.h) with the other
+// entries queued meanwhile. Returns once the entry is durable; while an
+// audit::Deferred is alive on this thread, returns at once and the Deferred's wait() is
+// where the caller waits. Inside a db::Batch on this thread, appends in the batch instead.
 void record(db::Database& db, const Actor& actor, const std::string& action,
             const std::string& record_type, const std::optional<std::string>& record_id,
             const nlohmann::json& details, const Place& place = {});
+
+struct ReadTicket;  // audit/committer.h
+
+// Defers the waits of record() on this thread (RAII; one per HTTP request, in WebApp): the
+// request goes on rendering its page while its access-log entries wait in the queue (often
+// committed meanwhile by another request), and waits for them once, before the response
+// leaves. Nested scopes each wait for their own entries.
+class Deferred {
+ public:
+  Deferred();
+  // Waits for the entries not waited for yet; their errors are dropped (call wait()).
+  ~Deferred();
+  Deferred(const Deferred&) = delete;
+  Deferred& operator=(const Deferred&) = delete;
+  // Returns once every entry recorded in this scope so far is durable; throws the first
+  // error of those that could not be written. Cheap when there is nothing to wait for.
+  void wait();
+
+ private:
+  friend void record(db::Database&, const Actor&, const std::string&, const std::string&,
+                     const std::optional<std::string>&, const nlohmann::json&, const Place&);
+  std::vector<std::shared_ptr<ReadTicket>> pending_;
+  Deferred* outer_ = nullptr;
+};
 
 // The fields of `after` whose values differ from `before`, as {before: {...}, after: {...}}
 // with only those fields. Fields listed in `redacted` are never copied (password hashes).

@@ -8,6 +8,8 @@
 
 #include "access/sessions.h"
 #include "access/users.h"
+#include "person/person_service.h"
+#include "person/person_test_fixture.h"
 #include "platform/log/log.h"
 #include "platform/util/crypto.h"
 #include "test_db.h"
@@ -202,6 +204,48 @@ TEST_F(WebAppTest, HealthIs503WhenTheDatabaseCannotBeReached) {
   http::Request page;
   page.path = "/api/v1/territories";
   EXPECT_EQ(app.dispatch(page).status, 503);
+}
+
+// The access-log entry of a file read is written before the response leaves: a read whose
+// entry cannot be written answers 500, never the file; once the log works again, the file
+// is answered and its read is in the log.
+TEST_F(WebAppTest, AFileIsNotAnsweredWhenItsReadCannotBeLogged) {
+  person::test_fixture::add_coordinators(*db_->acquire());
+  person::PersonInput in;
+  in.first_name_ar = "يوسف";
+  in.last_name_ar = "العلوي";
+  in.first_name_lat = "Youssef";
+  in.last_name_lat = "Alaoui";
+  in.sex = "M";
+  in.birth_date = "2014";
+  in.province = "MA-CAS";
+  in.target_groups = std::vector<std::string>{"children_without_family"};
+  const auto person = person::PersonService(*db_).create(
+      person::test_fixture::coordinator("MA-CAS"), {}, in, false);
+  const auto [cookie, csrf] = session_for("national_supervisor");
+  auto views = [&] {
+    auto lease = db_->acquire();
+    return *db::as_int(lease
+                           ->query("SELECT count(*) FROM audit_log WHERE action = 'view' AND "
+                                   "record_id = $1",
+                                   {db::Value(person.id)})
+                           .rows.at(0)
+                           .at(0));
+  };
+  db_->acquire()->exec_script(
+      "CREATE TRIGGER refuse_views BEFORE INSERT ON audit_log WHEN NEW.action = 'view' "
+      "BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+  for (const char* path : {"/people/", "/api/v1/people/"}) {
+    auto r = call(http::Method::kGet, path + person.id, "", {{"cookie", cookie}});
+    EXPECT_EQ(r.status, 500) << path;
+    EXPECT_EQ(r.body.find("Alaoui"), std::string::npos) << path;
+  }
+  EXPECT_EQ(views(), 0);
+  db_->acquire()->exec_script("DROP TRIGGER refuse_views");
+  auto r = call(http::Method::kGet, "/people/" + person.id, "", {{"cookie", cookie}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("Alaoui"), std::string::npos);
+  EXPECT_EQ(views(), 1);
 }
 
 TEST_F(WebAppTest, MetricsCountRequestsByRoutePattern) {

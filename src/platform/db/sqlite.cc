@@ -70,7 +70,11 @@ class SqliteConnection final : public Connection {
         "PRAGMA journal_mode=WAL;"
         "PRAGMA foreign_keys=ON;"
         "PRAGMA synchronous=FULL;"
-        "PRAGMA temp_store=MEMORY;");
+        "PRAGMA temp_store=MEMORY;"
+        // Reads through a shared mapping instead of pread() into each connection's cache:
+        // every commit (the access log commits all the time) empties the page cache of the
+        // other connections, which then copied each page they touched again.
+        "PRAGMA mmap_size=268435456;");
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }

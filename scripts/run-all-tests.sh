@@ -4,7 +4,8 @@
 #   scripts/run-all-tests.sh [SUITE...]
 #
 # Suites, in order (default: all):
-#   unit          ctest --test-dir build          (release build)
+#   unit          ctest --test-dir build          (release build; with a throwaway
+#                 PostgreSQL in JISR_TEST_PG_URL for the PostgreSQL-only unit tests)
 #   unit-asan     ctest --test-dir build-asan     (ASan + UBSan build of jisr_unit_tests)
 #   api-sqlite    scripts/run-api-tests.sh sqlite
 #   api-postgres  scripts/run-api-tests.sh postgres
@@ -43,7 +44,7 @@ fi
 
 suite_cmd() {
   case "$1" in
-    unit) echo ctest --test-dir build --output-on-failure --no-tests=error ;;
+    unit) echo scripts/with-pg.sh ctest --test-dir build --output-on-failure --no-tests=error ;;
     unit-asan) echo ctest --test-dir build-asan --output-on-failure --no-tests=error ;;
     api-sqlite) echo scripts/run-api-tests.sh sqlite ;;
     api-postgres) echo scripts/run-api-tests.sh postgres ;;

@@ -358,6 +358,10 @@ http::Response WebApp::dispatch(http::Request& request) {
   }
   try {
     access_log.wait();  // a request that failed after reading a file: its entry first
+  } catch (const db::StorageFull& e) {
+    log::error("storage_full",
+               {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});
+    response = error_response(request, 507, "storage_full", "error.storage_full", {});
   } catch (const std::exception& e) {
     log::error("access_log_failed",
                {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});

@@ -60,18 +60,7 @@ class PersonServiceTest : public testing::MigratedDb {
     p.scope = {access::ScopeLevel::kProvince, province};
     return p;
   }
-  PersonInput child() {
-    PersonInput in;
-    in.first_name_ar = "يوسف";
-    in.last_name_ar = "العلوي";
-    in.first_name_lat = "Youssef";
-    in.last_name_lat = "Alaoui";
-    in.sex = "M";
-    in.birth_date = "2014";
-    in.province = "MA-CAS";
-    in.target_groups = std::vector<std::string>{"children_without_family"};
-    return in;
-  }
+  PersonInput child() { return test_fixture::child_in_casablanca(); }
   audit::Actor actor{std::nullopt, std::string("t"), "127.0.0.1", "r"};
 };
 

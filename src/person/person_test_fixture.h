@@ -1,11 +1,13 @@
 // src/person/person_test_fixture.h — test-only: the provincial coordinators the service tests
-// of people (and of the duplicate review queue) act as. Include from *_test.cc files only.
+// of people (and of the duplicate review queue) act as, and a child they register. Include from
+// *_test.cc files only.
 #pragma once
 
 #include <initializer_list>
 #include <string>
 
 #include "access/principal.h"
+#include "person/person_service.h"
 #include "platform/db/database.h"
 
 namespace jisr::person::test_fixture {
@@ -32,6 +34,21 @@ inline access::Principal coordinator(const std::string& province) {
   p.role = access::Role::kProvincialCoordinator;
   p.scope = {access::ScopeLevel::kProvince, province};
   return p;
+}
+
+// A child to register in Casablanca: Youssef Alaoui / يوسف العلوي, male, born in 2014 (a
+// year only), a child without family support.
+inline PersonInput child_in_casablanca() {
+  PersonInput in;
+  in.first_name_ar = "يوسف";
+  in.last_name_ar = "العلوي";
+  in.first_name_lat = "Youssef";
+  in.last_name_lat = "Alaoui";
+  in.sex = "M";
+  in.birth_date = "2014";
+  in.province = "MA-CAS";
+  in.target_groups = std::vector<std::string>{"children_without_family"};
+  return in;
 }
 
 }  // namespace jisr::person::test_fixture

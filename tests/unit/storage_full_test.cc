@@ -8,13 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "access/sessions.h"
-#include "access/users.h"
 #include "app/web_app.h"
 #include "audit/audit.h"
 #include "platform/log/log.h"
 #include "platform/util/crypto.h"
 #include "test_db.h"
+#include "test_session.h"
 
 namespace jisr::app {
 namespace {
@@ -34,7 +33,6 @@ class StorageFullTest : public testing::MigratedDb {
     o.web_root = root ? root : JISR_SOURCE_DIR;
     app_ = std::make_unique<WebApp>(o, *single_);
 
-    access::UserService users(*db_);
     access::NewUser u;
     u.username = "coord-cas";
     u.display_name = "Coordinatrice";
@@ -42,12 +40,9 @@ class StorageFullTest : public testing::MigratedDb {
     u.scope_level = "province";
     u.scope_code = "MA-CAS";
     u.password = "a-long-password";
-    const auto created = users.create(nullptr, {}, u);
-    db::Transaction tx(*db_, db::TxMode::kWrite);
-    const auto s = access::create_session(tx.conn(), created.id, "127.0.0.1", "test", {});
-    tx.commit();
-    cookie_ = "jisr_session=" + s.secret;
-    csrf_ = s.csrf_token;
+    const auto signed_in = testing::sign_in_new_user(*db_, u);
+    cookie_ = signed_in.cookie;
+    csrf_ = signed_in.csrf;
   }
   void TearDown() override {
     app_.reset();

@@ -13,6 +13,7 @@
 #include "platform/log/log.h"
 #include "platform/util/crypto.h"
 #include "test_db.h"
+#include "test_session.h"
 
 namespace jisr::app {
 namespace {
@@ -50,7 +51,6 @@ class WebAppTest : public testing::MigratedDb {
   // A signed-in session for a new user; returns {cookie header, csrf token}.
   std::pair<std::string, std::string> session_for(const std::string& role,
                                                   const std::string& lang = "fr") {
-    access::UserService users(*db_);
     access::NewUser u;
     u.username = "u-" + role;
     u.display_name = "Test " + role;
@@ -58,11 +58,8 @@ class WebAppTest : public testing::MigratedDb {
     u.scope_level = "national";
     u.password = "a-long-password";
     u.preferred_language = lang;
-    auto created = users.create(nullptr, {}, u);
-    db::Transaction tx(*db_, db::TxMode::kWrite);
-    auto s = access::create_session(tx.conn(), created.id, "127.0.0.1", "test", {});
-    tx.commit();
-    return {"jisr_session=" + s.secret, s.csrf_token};
+    const auto signed_in = testing::sign_in_new_user(*db_, u);
+    return {signed_in.cookie, signed_in.csrf};
   }
 
   std::unique_ptr<WebApp> app_;
@@ -211,17 +208,9 @@ TEST_F(WebAppTest, HealthIs503WhenTheDatabaseCannotBeReached) {
 // is answered and its read is in the log.
 TEST_F(WebAppTest, AFileIsNotAnsweredWhenItsReadCannotBeLogged) {
   person::test_fixture::add_coordinators(*db_->acquire());
-  person::PersonInput in;
-  in.first_name_ar = "يوسف";
-  in.last_name_ar = "العلوي";
-  in.first_name_lat = "Youssef";
-  in.last_name_lat = "Alaoui";
-  in.sex = "M";
-  in.birth_date = "2014";
-  in.province = "MA-CAS";
-  in.target_groups = std::vector<std::string>{"children_without_family"};
-  const auto person = person::PersonService(*db_).create(
-      person::test_fixture::coordinator("MA-CAS"), {}, in, false);
+  const auto person =
+      person::PersonService(*db_).create(person::test_fixture::coordinator("MA-CAS"), {},
+                                         person::test_fixture::child_in_casablanca(), false);
   const auto [cookie, csrf] = session_for("national_supervisor");
   auto views = [&] {
     auto lease = db_->acquire();

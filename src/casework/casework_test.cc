@@ -84,6 +84,20 @@ class AdmissionRulesTest : public testing::MigratedDb {
     return {person, "EPS1", "2026-01-10", "judicial_order", std::nullopt, std::nullopt};
   }
 
+  // A child-protection case of P1, opened by worker_.
+  CaseRecord open_case_of_p1() {
+    NewCase nc;
+    nc.person_id = "P1";
+    nc.module = "child_protection";
+    return CaseService(*db_).open(worker_, audit::Actor{}, nc);
+  }
+
+  // The single number `sql` selects.
+  std::int64_t count(const std::string& sql) {
+    auto lease = db_->acquire();
+    return db::as_int(lease->query(sql).rows.at(0).at(0)).value_or(-1);
+  }
+
   access::Principal worker_;
 };
 
@@ -141,15 +155,7 @@ TEST_F(AdmissionRulesTest, OnlyInstitutionsAndOnlyInScope) {
 // Several services of a case in one call: each is checked as record_service checks one and
 // gets its own row and audit entry; one invalid service writes none of them.
 TEST_F(AdmissionRulesTest, RecordServicesChecksEachAndAuditsEachOrWritesNone) {
-  CaseService cases(*db_);
-  NewCase nc;
-  nc.person_id = "P1";
-  nc.module = "child_protection";
-  const auto c = cases.open(worker_, audit::Actor{}, nc);
-  auto count = [&](const std::string& sql) {
-    auto lease = db_->acquire();
-    return db::as_int(lease->query(sql).rows.at(0).at(0)).value_or(-1);
-  };
+  const auto c = open_case_of_p1();
   NewCaseService meals{"meals", std::nullopt, "2026-01-10", 14, "delivered", std::nullopt};
   NewCaseService visit{
       "psychological_support", std::string("ASSOC"), "2026-01-11", std::nullopt, "planned",
@@ -179,15 +185,7 @@ TEST_F(AdmissionRulesTest, RecordServicesChecksEachAndAuditsEachOrWritesNone) {
 // gets its own row and audit entry; one invalid action writes none of them; the case must
 // be writable by the caller, as for add_goal.
 TEST_F(AdmissionRulesTest, AddPlanChecksEachAndAuditsEachOrWritesNone) {
-  CaseService cases(*db_);
-  NewCase nc;
-  nc.person_id = "P1";
-  nc.module = "child_protection";
-  const auto c = cases.open(worker_, audit::Actor{}, nc);
-  auto count = [&](const std::string& sql) {
-    auto lease = db_->acquire();
-    return db::as_int(lease->query(sql).rows.at(0).at(0)).value_or(-1);
-  };
+  const auto c = open_case_of_p1();
   NewAction school;
   school.title = "Inscription scolaire";
   school.due_on = "2026-03-01";
@@ -227,10 +225,7 @@ TEST_F(AdmissionRulesTest, AddPlanChecksEachAndAuditsEachOrWritesNone) {
 // territory.
 TEST_F(AdmissionRulesTest, TransitionHeadChecksAsTransition) {
   CaseService cases(*db_);
-  NewCase nc;
-  nc.person_id = "P1";
-  nc.module = "child_protection";
-  const auto c = cases.open(worker_, audit::Actor{}, nc);
+  const auto c = open_case_of_p1();
   const auto head =
       cases.transition_head(worker_, audit::Actor{}, c.c.id, "assessment", std::nullopt, 1);
   EXPECT_EQ(head.c.status, "assessment");

@@ -211,8 +211,7 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   constexpr int kServicesPerPage = 20;
   std::optional<std::string> after;
   if (auto c = r.query("services"); c && !c->empty()) after = web::decode_cursor(*c);
-  auto rows =
-      casework::services_of_person(conn, *p, person_id, lang, after, kServicesPerPage + 1);
+  auto rows = casework::services_of_person(conn, *p, person_id, lang, after, kServicesPerPage + 1);
   const bool more = static_cast<int>(rows.size()) > kServicesPerPage;
   if (more) rows.pop_back();
   nlohmann::json services = nlohmann::json::array();
@@ -325,6 +324,12 @@ http::Response WebApp::dispatch(http::Request& request) {
   // The access-log entries of this request (reads of files) are queued and written by the
   // next group commit; waited for below: no response leaves before they are durable.
   audit::Deferred access_log;
+  // A full disk, met by the handler or by the access log after it: nothing was written.
+  auto storage_full = [&](const db::StorageFull& e) {
+    log::error("storage_full",
+               {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});
+    return error_response(request, 507, "storage_full", "error.storage_full", {});
+  };
   try {
     access_->authenticate(request);
     if (const auto* p = access::principal_of(request)) {
@@ -344,9 +349,7 @@ http::Response WebApp::dispatch(http::Request& request) {
   } catch (const db::UniqueViolation& e) {
     response = error_response(request, 409, "conflict", "error.conflict", {});
   } catch (const db::StorageFull& e) {
-    log::error("storage_full",
-               {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});
-    response = error_response(request, 507, "storage_full", "error.storage_full", {});
+    response = storage_full(e);
   } catch (const std::exception& e) {
     log::error("unhandled_exception",
                {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});
@@ -359,9 +362,7 @@ http::Response WebApp::dispatch(http::Request& request) {
   try {
     access_log.wait();  // a request that failed after reading a file: its entry first
   } catch (const db::StorageFull& e) {
-    log::error("storage_full",
-               {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});
-    response = error_response(request, 507, "storage_full", "error.storage_full", {});
+    response = storage_full(e);
   } catch (const std::exception& e) {
     log::error("access_log_failed",
                {{"request_id", request.request_id}, {"reason", std::string_view(e.what())}});

@@ -32,6 +32,14 @@ bool is_latin_compound_head(std::string_view word) {
 
 constexpr char32_t kAlef = 0x0627, kLam = 0x0644;
 
+// Names that begin with alef-lam without an article: إلياس (Ilyas), إلهام (Ilham), ألفت
+// (Olfat). Hamza folding has made them look like "ال" + a word, which would give Ilyas the
+// skeleton of "yas" and make it meet Yassine and Soussi rather than its Latin spelling.
+bool is_name_with_radical_al(std::u32string_view word) {
+  static const std::array<std::u32string_view, 3> names = {U"الياس", U"الهام", U"الفت"};
+  return std::find(names.begin(), names.end(), word) != names.end();
+}
+
 bool is_arabic_particle(std::u32string_view word) {
   static const std::array<std::u32string_view, 9> particles = {
       U"ال", U"بن", U"ابن", U"بنت", U"ايت", U"اولاد", U"ولد", U"او", U"لالة"};
@@ -213,10 +221,11 @@ NameForm analyze_arabic(std::string_view utf8) {
     }
     return word;
   };
-  // Split a glued article: "العلوي" -> "ال" + "علوي". Compounds keep theirs inside.
+  // Split a glued article: "العلوي" -> "ال" + "علوي". Compounds keep theirs inside, and so
+  // do the names whose first two letters are their own (see is_name_with_radical_al).
   std::vector<std::pair<std::u32string, bool>> pieces;  // word, particle
   for (const std::u32string& word : merged) {
-    if (word.size() >= 4 && word[0] == kAlef && word[1] == kLam) {
+    if (word.size() >= 4 && word[0] == kAlef && word[1] == kLam && !is_name_with_radical_al(word)) {
       pieces.push_back({word.substr(0, 2), true});
       pieces.push_back({word.substr(2), false});
     } else {

@@ -56,6 +56,28 @@ bool long_vowels_conflict(std::string_view arabic_phonetic, std::string_view lat
   return false;
 }
 
+// The consonants of a phonetic key in order, a repeat dropped only when nothing stands
+// between the two letters. The skeleton also drops repeats across a vowel, which lets
+// "Laila" and "Ali" (l-l, l) or "Yassine" and "Soussi" (s, s-s) share a key; agreeing
+// skeletons with different consonant sequences are a weaker match than agreeing sequences.
+bool same_consonant_sequence(std::string_view a, std::string_view b, bool (*is_vowel)(char)) {
+  const auto next = [is_vowel](std::string_view s, std::size_t& i) -> char {
+    while (i < s.size()) {
+      const char c = s[i++];
+      if (is_vowel(c)) continue;
+      while (i < s.size() && s[i] == c) ++i;
+      return c;
+    }
+    return 0;
+  };
+  std::size_t i = 0, j = 0;
+  for (;;) {
+    const char ca = next(a, i), cb = next(b, j);
+    if (ca != cb) return false;
+    if (ca == 0) return true;
+  }
+}
+
 double skeleton_similarity(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return a == b ? 0.5 : 0.0;
   return a == b ? 1.0 : edit_similarity(a, b);
@@ -93,13 +115,22 @@ double same_script_similarity(std::string_view surface_a, std::string_view skele
                               std::string_view skeleton_b) {
   double similarity = vowel_tolerant_similarity(
       surface_a, surface_b, script_a == Script::kArabic ? is_packed_arabic_vowel : is_latin_vowel);
-  if (skeleton_a == skeleton_b && !skeleton_a.empty()) return std::max(similarity, 0.85);
+  const auto is_vowel = script_a == Script::kArabic ? is_packed_arabic_vowel : is_latin_vowel;
+  if (skeleton_a == skeleton_b && !skeleton_a.empty() &&
+      same_consonant_sequence(surface_a, surface_b, is_vowel)) {
+    return std::max(similarity, 0.85);
+  }
   // Arabic script writes consonants and long vowels only, and names are copied from
   // civil-status papers rather than typed from sound: a different consonant
   // (مريم/كريم) is a different name far more often than a typo.
   if (script_a == Script::kArabic) similarity *= 0.85;
   return similarity;
 }
+
+// Across scripts: equal skeletons whose consonant sequences differ (see
+// same_consonant_sequence). Above the long-vowel conflict (0.8): the letters agree, only
+// their repetition does not.
+constexpr double kSequenceDiffers = 0.9;
 
 double key_similarity(std::string_view surface_a, std::string_view skeleton_a,
                       std::string_view phonetic_a, Script script_a, std::string_view surface_b,
@@ -110,6 +141,7 @@ double key_similarity(std::string_view surface_a, std::string_view skeleton_a,
   }
   const double similarity = skeleton_similarity(skeleton_a, skeleton_b);
   if (similarity < 1.0) return similarity;
+  if (!same_consonant_sequence(phonetic_a, phonetic_b, is_latin_vowel)) return kSequenceDiffers;
   const bool a_is_arabic = script_a == Script::kArabic;
   const bool conflict = a_is_arabic ? long_vowels_conflict(phonetic_a, phonetic_b)
                                     : long_vowels_conflict(phonetic_b, phonetic_a);

@@ -191,6 +191,28 @@ NameForm analyze_latin(std::string_view utf8) {
       }
     }
   }
+  // French transliteration writes غ as "rh" at the start of a word: Rhita (غيثة), Rhizlane
+  // (غزلان), Rharbi (الغربي). It can also be ر + ح (Rhamna), so the غ reading is a whole-name
+  // variant: it lets Rhita meet غيثة and Ghita without making every Rh- a Gh-.
+  std::vector<NameToken> gh_read;
+  gh_read.reserve(core.size());
+  std::vector<const NameToken*> gh_variant;
+  std::string gh_letters;
+  for (const NameToken* token : core) {
+    const std::string& word = merged[static_cast<std::size_t>(token - form.tokens.data())];
+    if (word.size() >= 4 && word.starts_with("rh") &&
+        std::string_view("aeiouy").find(word[2]) != std::string_view::npos) {
+      const std::string letters = "gh" + word.substr(2);
+      const std::string phonetic = latin_phonetic(letters);
+      gh_read.push_back({phonetic, skeleton_of_phonetic(phonetic), phonetic, false});
+      gh_variant.push_back(&gh_read.back());
+      gh_letters += letters;
+    } else {
+      gh_variant.push_back(token);
+      gh_letters += word;
+    }
+  }
+  if (!gh_read.empty()) add_joined(form, gh_variant, latin_phonetic(gh_letters));
   return form;
 }
 

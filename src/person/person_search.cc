@@ -2,9 +2,10 @@
 #include "person/person_search.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <thread>
 
-#include <algorithm>
 #include <cstring>
 #include <unordered_set>
 
@@ -16,11 +17,18 @@ namespace {
 
 constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-int crockford_value(char c) {
-  if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  const char* at = std::strchr(kCrockford, c);
-  return (at && c) ? static_cast<int>(at - kCrockford) : -1;
-}
+// Value of each byte as a Crockford base-32 digit (either case), -1 when it is none. A table:
+// start-up parses a million ids.
+constexpr std::array<std::int8_t, 256> kCrockfordValue = [] {
+  std::array<std::int8_t, 256> values{};
+  values.fill(-1);
+  for (int v = 0; v < 32; ++v) {
+    const auto c = static_cast<unsigned char>(kCrockford[v]);
+    values[c] = static_cast<std::int8_t>(v);
+    if (c >= 'A' && c <= 'Z') values[c - 'A' + 'a'] = static_cast<std::int8_t>(v);
+  }
+  return values;
+}();
 
 // The columns reload() and load() read, in this order.
 constexpr const char* kIndexColumns =
@@ -68,16 +76,19 @@ std::size_t PersonSearch::UlidHash::operator()(const Ulid& u) const {
 
 std::optional<PersonSearch::Ulid> PersonSearch::parse_id(std::string_view id) {
   if (id.size() != 26) return std::nullopt;
-  Ulid out{};
-  // 26 characters x 5 bits = 130 bits; the first character carries 3 bits.
-  unsigned bit = 0;  // bits written so far, from the top of the 128
+  // 26 characters x 5 bits = 130 bits; the first character carries 3 bits. The 128 bits
+  // are accumulated in two words, high and low, then written out big-endian.
+  std::uint64_t high = 0, low = 0;
   for (std::size_t i = 0; i < id.size(); ++i) {
-    const int v = crockford_value(id[i]);
+    const int v = kCrockfordValue[static_cast<unsigned char>(id[i])];
     if (v < 0 || (i == 0 && v > 7)) return std::nullopt;
-    const int width = i == 0 ? 3 : 5;
-    for (int b = width - 1; b >= 0; --b, ++bit) {
-      if ((v >> b) & 1) out[bit / 8] |= static_cast<std::uint8_t>(0x80u >> (bit % 8));
-    }
+    high = (high << 5) | (low >> 59);
+    low = (low << 5) | static_cast<std::uint64_t>(v);
+  }
+  Ulid out{};
+  for (int b = 0; b < 8; ++b) {
+    out[b] = static_cast<std::uint8_t>(high >> (56 - 8 * b));
+    out[8 + b] = static_cast<std::uint8_t>(low >> (56 - 8 * b));
   }
   return out;
 }
@@ -113,14 +124,14 @@ std::optional<std::uint16_t> PersonSearch::find_code(const std::string& code) co
 }
 
 std::uint32_t PersonSearch::slot_for(const Ulid& id) {
-  auto it = slot_of_.find(id);
-  if (it != slot_of_.end()) return it->second;
-  const auto slot = static_cast<std::uint32_t>(slot_id_.size());
-  slot_id_.push_back(id);
-  slot_province_.push_back(0);
-  slot_region_.push_back(0);
-  slot_of_.emplace(id, slot);
-  return slot;
+  // One lookup for both the find and the insert: start-up makes a million of them.
+  const auto [it, inserted] = slot_of_.try_emplace(id, static_cast<std::uint32_t>(slot_id_.size()));
+  if (inserted) {
+    slot_id_.push_back(id);
+    slot_province_.push_back(0);
+    slot_region_.push_back(0);
+  }
+  return it->second;
 }
 
 std::uint32_t PersonSearch::resolve(std::uint32_t slot) const {
@@ -132,7 +143,7 @@ std::uint32_t PersonSearch::resolve(std::uint32_t slot) const {
   return slot;
 }
 
-void PersonSearch::apply(const std::string& id, const match::PersonRecord& record,
+void PersonSearch::apply(const std::string& id, match::PersonRecord record,
                          const std::string& region, const std::string& status,
                          const std::optional<std::string>& merged_into, BulkAdd* bulk) {
   const auto ulid = parse_id(id);
@@ -163,7 +174,7 @@ void PersonSearch::apply(const std::string& id, const match::PersonRecord& recor
   if (!merged || survivor) {
     if (bulk) {
       bulk->slots.push_back(slot);
-      bulk->records.push_back(record);
+      bulk->records.push_back(std::move(record));
     } else {
       index_.update(slot, record);
     }
@@ -199,6 +210,25 @@ PersonSearch::LoadStats PersonSearch::load() {
   gaps_.clear();
   std::size_t count = 0;
   BulkAdd bulk;
+  // Sized once from the largest rowid (people are never deleted, so it is close to the
+  // count): growing vectors of a million records copied them several times.
+  const auto rows_hint = db::as_int(
+      lease
+          ->query(
+              lease->dialect() == db::Dialect::kSqlite
+                  ? "SELECT MAX(rowid) FROM people"
+                  : "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = 'people'::regclass")
+          .rows[0][0]);
+  if (rows_hint && *rows_hint > 0 && *rows_hint < (std::int64_t{1} << 26)) {
+    const auto n = static_cast<std::size_t>(*rows_hint);
+    bulk.slots.reserve(n);
+    bulk.records.reserve(n);
+    std::unique_lock lock(slots_mutex_);
+    slot_id_.reserve(n);
+    slot_province_.reserve(n);
+    slot_region_.reserve(n);
+    slot_of_.reserve(n);  // a million inserts otherwise rehash the table ~20 times
+  }
   lease->for_each(std::string("SELECT ") + kIndexColumns + " FROM people", {},
                   [&](const std::vector<db::Value>& row) {
                     match::PersonRecord r;

@@ -124,7 +124,7 @@ class PersonSearch {
     std::vector<std::uint64_t> slots;
     std::vector<match::PersonRecord> records;
   };
-  void apply(const std::string& id, const match::PersonRecord& record, const std::string& region,
+  void apply(const std::string& id, match::PersonRecord record, const std::string& region,
              const std::string& status, const std::optional<std::string>& merged_into,
              BulkAdd* bulk = nullptr);
   std::uint32_t slot_for(const Ulid& id);  // requires the exclusive lock; creates the slot

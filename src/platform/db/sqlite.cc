@@ -71,10 +71,13 @@ class SqliteConnection final : public Connection {
         "PRAGMA foreign_keys=ON;"
         "PRAGMA synchronous=FULL;"
         "PRAGMA temp_store=MEMORY;"
-        // Reads through a shared mapping instead of pread() into each connection's cache:
-        // every commit (the access log commits all the time) empties the page cache of the
-        // other connections, which then copied each page they touched again.
-        "PRAGMA mmap_size=268435456;");
+        // No memory mapping (mmap_size 0, SQLite's default here, said explicitly). A 256 MiB
+        // mapping per connection was tried to spare pread() after each commit: at 20,000
+        // people it cut preads by 73% for the same CPU per page, but at 1,000,000 people
+        // every commit of the access log made each connection unmap and fault its pages in
+        // again (munmap + page faults ~13% of the server's CPU), and the 8 mappings counted
+        // up to 2 GB of file pages in the server's RSS (bench/RESULTS.md, "1,000,000 people").
+        "PRAGMA mmap_size=0;");
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -74,13 +75,26 @@ std::vector<std::string> script_runs(std::string_view query) {
   return runs;
 }
 
-// Per-thread memo of query word -> similar dictionary words, for one index and one
-// dictionary size.
+// Per-thread memo of query word -> similar dictionary words, for one index. The dictionary
+// only grows (a token id is never reused), so an entry records the dictionary size it was
+// computed at and is brought up to date by looking at the tokens added since, instead of
+// every thread forgetting every word each time a registration brings a new spelling.
 struct ExpansionMemo {
+  struct Entry {
+    std::size_t dictionary_size = 0;
+    std::vector<std::pair<double, std::uint32_t>> similar;
+  };
   std::uint64_t index_serial = 0;
-  std::size_t dictionary_size = 0;
-  std::unordered_map<std::string, std::vector<std::pair<double, std::uint32_t>>> similar;
+  std::unordered_map<std::string, Entry> words;
 };
+// Beyond this many tokens added since an entry was computed, it is computed again.
+constexpr std::size_t kMaxMemoCatchUp = 4096;
+
+// Best first, then smaller token id: the order of a word's expansion.
+bool expansion_order(const std::pair<double, std::uint32_t>& x,
+                     const std::pair<double, std::uint32_t>& y) {
+  return x.first != y.first ? x.first > y.first : x.second < y.second;
+}
 
 std::atomic<std::uint64_t> next_serial{1};
 
@@ -561,19 +575,44 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
     // The list depends on the dictionary alone, so it is memoised per thread until the
     // dictionary grows (names repeat across queries: "mohamed" is asked all day).
     thread_local ExpansionMemo memo;
-    if (memo.index_serial != serial_ || memo.dictionary_size != tokens_.size() ||
-        memo.similar.size() > 50000) {
-      memo.similar.clear();
+    if (memo.index_serial != serial_ || memo.words.size() > 50000) {
+      memo.words.clear();
       memo.index_serial = serial_;
-      memo.dictionary_size = tokens_.size();
     }
-    if (auto cached = memo.similar.find(word); cached != memo.similar.end()) {
-      similar = cached->second;
+    const std::vector<std::uint16_t> grams = bigrams(word);
+    const int needed = std::max(1, static_cast<int>(grams.size()) - 3);
+    auto cached = memo.words.find(word);
+    if (cached != memo.words.end() &&
+        tokens_.size() - cached->second.dictionary_size > kMaxMemoCatchUp) {
+      memo.words.erase(cached);
+      cached = memo.words.end();
+    }
+    if (cached != memo.words.end()) {
+      // Tokens added since the entry was computed, under the same rules as below.
+      ExpansionMemo::Entry& entry = cached->second;
+      if (entry.dictionary_size < tokens_.size()) {
+        for (std::size_t t = entry.dictionary_size; t < tokens_.size(); ++t) {
+          const auto token = static_cast<std::uint32_t>(t);
+          if (tokens_[t] == word) {
+            entry.similar.push_back({1.0, token});
+            continue;
+          }
+          const std::vector<std::uint16_t> token_grams = bigrams(tokens_[t]);
+          std::vector<std::uint16_t> common;
+          std::set_intersection(grams.begin(), grams.end(), token_grams.begin(), token_grams.end(),
+                                std::back_inserter(common));
+          if (static_cast<int>(common.size()) < needed) continue;
+          const double similarity = edit_similarity(word, tokens_[t]);
+          if (similarity >= kFuzzyFloor) entry.similar.push_back({similarity, token});
+        }
+        std::sort(entry.similar.begin(), entry.similar.end(), expansion_order);
+        entry.dictionary_size = tokens_.size();
+      }
+      similar = entry.similar;
     } else {
       if (auto exact = token_ids_.find(word); exact != token_ids_.end())
         similar.push_back({1.0, exact->second});
       if (scratch.shared.size() < tokens_.size()) scratch.shared.resize(tokens_.size(), 0);
-      const std::vector<std::uint16_t> grams = bigrams(word);
       for (std::uint16_t gram : grams) {
         auto list = bigram_tokens_.find(gram);
         if (list == bigram_tokens_.end()) continue;
@@ -581,7 +620,6 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
           if (scratch.shared[token]++ == 0) scratch.shared_touched.push_back(token);
         }
       }
-      const int needed = std::max(1, static_cast<int>(grams.size()) - 3);
       for (const std::uint32_t token : scratch.shared_touched) {
         const int count = scratch.shared[token];
         scratch.shared[token] = 0;
@@ -590,10 +628,8 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
         if (similarity >= kFuzzyFloor) similar.push_back({similarity, token});
       }
       scratch.shared_touched.clear();
-      std::sort(similar.begin(), similar.end(), [](const auto& x, const auto& y) {
-        return x.first != y.first ? x.first > y.first : x.second < y.second;
-      });
-      memo.similar.emplace(word, similar);
+      std::sort(similar.begin(), similar.end(), expansion_order);
+      memo.words.emplace(word, ExpansionMemo::Entry{tokens_.size(), similar});
     }
     if (similar.size() > kMaxFuzzy) similar.resize(kMaxFuzzy);
     // When the word itself is a common known name, a look-alike only counts if it is

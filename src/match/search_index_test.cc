@@ -235,6 +235,43 @@ TEST(SearchIndex, BulkBuildMatchesOneByOne) {
   EXPECT_THROW(bulk.add_all({1, 2}, {PersonRecord{}}), std::invalid_argument);
 }
 
+// A thread's memo of word expansions survives new spellings: an entry computed before a
+// registration is brought up to date with the tokens added since, and answers as a fresh
+// index does.
+TEST(SearchIndex, ExpansionMemoCatchesUpWithNewSpellings) {
+  SearchIndex index;
+  index.add(1, named("", "", "Youssef", "Bennani"));
+  index.add(2, named("", "", "Karima", "Tazi"));
+  // Warms this thread's memo with words that have no close spelling yet.
+  EXPECT_TRUE(index.search("Zineb Ouazani", 1).empty());
+  index.add(3, named("", "", "Zineb", "Ouazzani"));
+  const auto hits = index.search("Zineb Ouazani", 1);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits.front().id, 3u);
+
+  SyntheticOptions options;
+  options.people = 3000;
+  options.seed = 6;
+  const SyntheticSet set = generate_synthetic(options);
+  const std::size_t half = set.records.size() / 2;
+  SearchIndex grown, fresh;
+  for (std::size_t i = 0; i < half; ++i) grown.add(i, set.records[i]);
+  std::vector<std::string> queries;
+  for (std::size_t i = 0; i < set.records.size(); i += 37)
+    queries.push_back(noisy_query(set, i, 2));
+  for (const std::string& query : queries) grown.search(query, 10);  // memo warm, then stale
+  for (std::size_t i = half; i < set.records.size(); ++i) grown.add(i, set.records[i]);
+  for (std::size_t i = 0; i < set.records.size(); ++i) fresh.add(i, set.records[i]);
+  for (const std::string& query : queries) {
+    const auto a = grown.search(query, 10), b = fresh.search(query, 10);
+    ASSERT_EQ(a.size(), b.size()) << query;
+    for (std::size_t h = 0; h < a.size(); ++h) {
+      EXPECT_EQ(a[h].id, b[h].id) << query;
+      EXPECT_DOUBLE_EQ(a[h].score, b[h].score) << query;
+    }
+  }
+}
+
 // A writer gets in while readers spin without pause (glibc's shared_mutex would let them
 // starve it): bounded, so it stays fast under ASan.
 TEST(WriterPriorityMutex, WriterEntersWhileReadersSpin) {

@@ -902,7 +902,10 @@ constexpr std::array<const char*, 5> kDeferredIndexTables = {
     "audit_log", "case_services", "case_transitions", "case_actions", "case_goals"};
 
 // SQLite: drops the non-UNIQUE secondary indexes of kDeferredIndexTables (a UNIQUE index
-// enforces a rule and stays) and returns them. Other databases: nothing.
+// enforces a rule and stays) and returns them in their creation order, so that they are
+// built again in that order: SQLite's planner breaks ties between indexes by their order in
+// the schema, and a loaded database must plan as a migrated one does. Other databases:
+// nothing.
 std::vector<DeferredIndex> drop_deferred_indexes(db::Database& db) {
   std::vector<DeferredIndex> out;
   if (db.dialect() != db::Dialect::kSqlite) return out;
@@ -910,7 +913,7 @@ std::vector<DeferredIndex> drop_deferred_indexes(db::Database& db) {
   for (const char* table : kDeferredIndexTables) {
     for (const auto& r : lease
                              ->query("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                     "AND tbl_name = $1 AND sql IS NOT NULL ORDER BY name",
+                                     "AND tbl_name = $1 AND sql IS NOT NULL ORDER BY rowid",
                                      {db::Value(std::string(table))})
                              .rows) {
       DeferredIndex index{db::text_or(r[0], ""), db::text_or(r[1], "")};

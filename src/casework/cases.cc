@@ -259,19 +259,26 @@ std::string filtered_cases(const access::Principal& by, const CaseFilter& filter
       add("c.status = $", *filter.status);
     }
   }
-  if (filter.mine) sql += " AND " + mine_cases_condition(by.user_id, params);
+  if (filter.mine) {
+    const bool open_only = filter.status && *filter.status == "active";
+    sql += " AND " + mine_cases_condition(by.user_id, params, open_only);
+  }
   return sql;
 }
 
 }  // namespace
 
-std::string mine_cases_condition(const std::string& user_id, std::vector<db::Value>& params) {
+std::string mine_cases_condition(const std::string& user_id, std::vector<db::Value>& params,
+                                 bool open_only) {
   // Written as a set of ids from the two user indexes (cases_owner_user, cases_assigned_user):
   // with "owner = $n OR assigned = $n" the planners walk the organization's cases instead.
+  // Both indexes hold the status: `open_only` drops the closed cases there, before each case
+  // is read (a worker with 9,471 cases, 7,574 open, at 1,000,000 people).
   params.emplace_back(user_id);
   const auto n = std::to_string(params.size());
-  return "c.id IN (SELECT id FROM cases WHERE owner_user_id = $" + n +
-         " UNION SELECT id FROM cases WHERE assigned_user_id = $" + n + ")";
+  const std::string open = open_only ? " AND status <> 'closed'" : "";
+  return "c.id IN (SELECT id FROM cases WHERE owner_user_id = $" + n + open +
+         " UNION SELECT id FROM cases WHERE assigned_user_id = $" + n + open + ")";
 }
 
 std::vector<CaseRecord> CaseService::list(const access::Principal& by, const CaseFilter& filter,

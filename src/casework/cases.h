@@ -91,8 +91,9 @@ struct CasePage {
 };
 
 // The SQL condition "case `c` is owned by or assigned to `user_id`" (an id set read from the
-// two user indexes); appends its parameter.
-std::string mine_cases_condition(const std::string& user_id, std::vector<db::Value>& params);
+// two user indexes), and with `open_only` not closed; appends its parameter.
+std::string mine_cases_condition(const std::string& user_id, std::vector<db::Value>& params,
+                                 bool open_only = false);
 
 // True for the roles whose case scope is also limited to their own organization.
 bool is_field_worker(const access::Principal& p);

@@ -16,8 +16,9 @@ person::Person person_at(const std::vector<db::Value>& r, std::ptrdiff_t skip) {
   return person::from_row(std::vector<db::Value>(r.begin() + skip, r.end()));
 }
 
+// The caller's own open cases (the alerts below all concern open cases).
 std::string mine_condition(const access::Principal& by, std::vector<db::Value>& params) {
-  return " AND " + mine_cases_condition(by.user_id, params);
+  return " AND " + mine_cases_condition(by.user_id, params, true);
 }
 
 std::string limit(std::vector<db::Value>& params) {
@@ -55,20 +56,34 @@ std::vector<Alert> alerts_for(db::Connection& conn, const access::Principal& by,
   const std::string day = today();
   const std::string cols = person::columns();
 
-  {  // Overdue plan actions of open cases.
+  if (mine) {  // Overdue plan actions of my open cases.
+    // The first ones by due date among the open actions (case_actions_open_case, migration
+    // 0013) of my open cases read from the user indexes, then their rows: 85 ms -> 22 ms at
+    // 1,000,000 people for a worker with 7,574 open cases.
+    std::vector<db::Value> params;
+    std::string inner =
+        "SELECT a.id" + my_open_cases_from(by, params, " JOIN case_actions a ON a.case_id = c.id");
+    params.emplace_back(day);
+    inner += " AND a.done_on IS NULL AND a.due_on < $" + std::to_string(params.size());
+    inner += " ORDER BY a.due_on, a.id" + limit(params);
+    const std::string sql = "SELECT a.id, a.case_id, a.title, a.due_on, " + cols +
+                            " FROM case_actions a JOIN cases c ON c.id = a.case_id JOIN people "
+                            "p ON p.id = c.person_id WHERE a.id IN (" +
+                            inner + ") ORDER BY a.due_on, a.id";
+    for (const auto& r : conn.query(sql, params).rows) {
+      const auto p = person_at(r, 4);
+      const std::string case_id = db::text_or(r[1], "");
+      out.push_back({"overdue_action", p.id, person::display_name(p, lang), case_id, std::nullopt,
+                     std::nullopt, db::text_or(r[3], ""), db::as_text(r[2]),
+                     "/cases/" + case_id + "#plan"});
+    }
+  } else {  // Overdue plan actions of open cases.
     std::vector<db::Value> params = {db::Value(day)};
-    // For one worker's own cases, SQLite's planner still walks every open overdue action of
-    // the database through case_actions_open_due (for the ORDER BY); the unary "+" (SQLite
-    // only) keeps it off that index so it starts from the cases: 22 ms -> 2 ms at 20,000 people.
-    const bool from_cases = mine && conn.dialect() == db::Dialect::kSqlite;
-    const std::string open_overdue = from_cases ? "+a.done_on IS NULL AND +a.due_on < $1"
-                                                : "a.done_on IS NULL AND a.due_on < $1";
     std::string sql = "SELECT a.id, a.case_id, a.title, a.due_on, " + cols +
                       " FROM case_actions a JOIN cases c ON c.id = a.case_id JOIN people p ON "
-                      "p.id = c.person_id WHERE " +
-                      open_overdue + " AND c.status <> 'closed' AND " +
+                      "p.id = c.person_id WHERE a.done_on IS NULL AND a.due_on < $1 AND "
+                      "c.status <> 'closed' AND " +
                       case_scope_condition(by, params);
-    if (mine) sql += mine_condition(by, params);
     sql += " ORDER BY a.due_on, a.id" + limit(params);
     for (const auto& r : conn.query(sql, params).rows) {
       const auto p = person_at(r, 4);
@@ -121,17 +136,19 @@ std::vector<Alert> alerts_for(db::Connection& conn, const access::Principal& by,
                       "AND p.birth_date <= $2 AND " +
                       person::scope_condition(by, "p", params);
     if (mine) {
-      params.emplace_back(by.user_id);
-      const auto n = std::to_string(params.size());
-      std::string own =
-          "EXISTS (SELECT 1 FROM cases c WHERE c.person_id = a.person_id AND "
-          "c.status <> 'closed' AND (c.owner_user_id = $" +
-          n + " OR c.assigned_user_id = $" + n + "))";
+      // The open admissions of the people of my open cases, and of my institution: a set
+      // of ids read from the caller's side. Checked per admission ("EXISTS an open case of
+      // mine for this person"), the planner walked a year of birth dates of the whole
+      // country (people_birth_date): 140 ms -> 40 ms at 1,000,000 people, 7,574 open cases.
+      std::string own = "SELECT a2.id FROM " + my_open_cases_table(by.user_id, params) +
+                        " c JOIN admissions a2 ON a2.person_id = c.person_id WHERE "
+                        "a2.discharged_on IS NULL";
       if (by.organization_id) {
         params.emplace_back(*by.organization_id);
-        own = "(" + own + " OR a.institution_id = $" + std::to_string(params.size()) + ")";
+        own += " UNION SELECT id FROM admissions WHERE institution_id = $" +
+               std::to_string(params.size()) + " AND discharged_on IS NULL";
       }
-      sql += " AND " + own;
+      sql += " AND a.id IN (" + own + ")";
     }
     sql += " ORDER BY p.birth_date, a.id" + limit(params);
     for (const auto& r : conn.query(sql, params).rows) {

@@ -259,19 +259,55 @@ std::string filtered_cases(const access::Principal& by, const CaseFilter& filter
       add("c.status = $", *filter.status);
     }
   }
-  if (filter.mine) sql += " AND " + mine_cases_condition(by.user_id, params);
+  if (filter.mine) {
+    const bool open_only = filter.status && *filter.status == "active";
+    sql += " AND " + mine_cases_condition(by.user_id, params, open_only);
+  }
   return sql;
 }
 
 }  // namespace
 
-std::string mine_cases_condition(const std::string& user_id, std::vector<db::Value>& params) {
+std::string mine_cases_condition(const std::string& user_id, std::vector<db::Value>& params,
+                                 bool open_only) {
   // Written as a set of ids from the two user indexes (cases_owner_user, cases_assigned_user):
   // with "owner = $n OR assigned = $n" the planners walk the organization's cases instead.
+  // Both indexes hold the status: `open_only` drops the closed cases there, before each case
+  // is read (a worker with 9,471 cases, 7,574 open, at 1,000,000 people).
   params.emplace_back(user_id);
   const auto n = std::to_string(params.size());
-  return "c.id IN (SELECT id FROM cases WHERE owner_user_id = $" + n +
-         " UNION SELECT id FROM cases WHERE assigned_user_id = $" + n + ")";
+  const std::string open = open_only ? " AND status <> 'closed'" : "";
+  return "c.id IN (SELECT id FROM cases WHERE owner_user_id = $" + n + open +
+         " UNION SELECT id FROM cases WHERE assigned_user_id = $" + n + open + ")";
+}
+
+std::string my_open_cases_table(const std::string& user_id, std::vector<db::Value>& params) {
+  params.emplace_back(user_id);
+  const auto n = std::to_string(params.size());
+  auto side = [&](const std::string& who) {
+    return "SELECT id, person_id, owner_org_id, status FROM cases WHERE " + who + " = $" + n +
+           " AND status <> 'closed'";
+  };
+  return "(" + side("owner_user_id") + " UNION " + side("assigned_user_id") + ")";
+}
+
+std::string my_open_cases_from(const access::Principal& by, std::vector<db::Value>& params,
+                               const std::string& join) {
+  // As case_scope_condition, decided before any parameter is added.
+  if (is_field_worker(by) && !by.organization_id) return " FROM cases c" + join + " WHERE 1=0";
+  std::string sql = " FROM " + my_open_cases_table(by.user_id, params) + " c" + join;
+  std::string cond;
+  if (auto on_id = person::scope_condition_on_id(by, "c.person_id", params)) {
+    cond = *on_id;
+  } else {
+    sql += " JOIN people p ON p.id = c.person_id";
+    cond = person::scope_condition(by, "p", params);
+  }
+  if (is_field_worker(by)) {
+    params.emplace_back(*by.organization_id);
+    cond += " AND c.owner_org_id = $" + std::to_string(params.size());
+  }
+  return sql + " WHERE " + cond;
 }
 
 std::vector<CaseRecord> CaseService::list(const access::Principal& by, const CaseFilter& filter,
@@ -298,7 +334,11 @@ CasePage CaseService::page(const access::Principal& by, const CaseFilter& filter
   auto lease = db_.acquire();
   {
     std::vector<db::Value> params;
-    const std::string sql = "SELECT count(*)" + filtered_cases(by, filter, params);
+    // The caseload's count (my open cases, no other filter) from the user indexes alone.
+    const bool my_open =
+        filter.mine && filter.status == "active" && !filter.person_id && !filter.module;
+    const std::string sql = "SELECT count(*)" + (my_open ? my_open_cases_from(by, params)
+                                                         : filtered_cases(by, filter, params));
     out.total = db::as_int(lease->query(sql, params).rows.at(0).at(0)).value_or(0);
   }
   if (offset >= out.total) return out;

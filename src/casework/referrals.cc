@@ -200,6 +200,43 @@ std::vector<ReferralRecord> ReferralService::list(const access::Principal& by,
   return out;
 }
 
+ReferralPage ReferralService::queue_page(const access::Principal& by, const std::string& queue,
+                                         std::int64_t offset, int limit) {
+  if (!by.can(access::Action::kCaseRead)) throw Forbidden();
+  ReferralPage out;
+  if (!by.organization_id) return out;
+  // " FROM ... WHERE ..." of the queue; appends its parameters.
+  auto from = [&](std::vector<db::Value>& params) {
+    std::string sql = " FROM referrals r JOIN people p ON p.id = r.person_id WHERE " +
+                      referral_scope_condition(by, params);
+    params.emplace_back(*by.organization_id);
+    sql += (queue == "incoming" ? " AND r.to_org_id = $" : " AND r.from_org_id = $") +
+           std::to_string(params.size());
+    return sql;
+  };
+  auto lease = db_.acquire();
+  {
+    std::vector<db::Value> params;
+    const std::string sql = "SELECT count(*)" + from(params);
+    out.total = db::as_int(lease->query(sql, params).rows.at(0).at(0)).value_or(0);
+  }
+  if (offset >= out.total) return out;
+  std::vector<db::Value> params;
+  std::string sql = "SELECT " + referral_columns() + from(params);
+  sql += queue == "incoming"
+             ? " ORDER BY CASE WHEN r.status = 'pending' THEN 0 ELSE 1 END, CASE WHEN r.status "
+               "= 'pending' THEN r.id END, r.id DESC"
+             : " ORDER BY r.id DESC";
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " LIMIT $" + std::to_string(params.size());
+  params.emplace_back(offset);
+  sql += " OFFSET $" + std::to_string(params.size());
+  for (const auto& row : lease->query(sql, params).rows) {
+    out.referrals.push_back(referral_from_row(row));
+  }
+  return out;
+}
+
 ReferralRecord ReferralService::accept(const access::Principal& by, const audit::Actor& actor,
                                        const std::string& id) {
   return answer(by, actor, id, "accepted", std::nullopt);

@@ -68,6 +68,12 @@ struct ReferralFilter {
   std::optional<std::string> person_id;
 };
 
+// One page of a referral queue and the size of the whole queue.
+struct ReferralPage {
+  std::vector<ReferralRecord> referrals;
+  std::int64_t total = 0;
+};
+
 class ReferralService {
  public:
   explicit ReferralService(db::Database& db) : db_(db) {}
@@ -80,6 +86,12 @@ class ReferralService {
   ReferralRecord get(const access::Principal& by, const std::string& id);
   std::vector<ReferralRecord> list(const access::Principal& by, const ReferralFilter& filter,
                                    const std::optional<std::string>& after_id, int limit);
+  // A page of the caller's organization's queue (`queue` "incoming" or "outgoing"; empty
+  // without an organization), within the caller's scope, and the queue's size. Incoming:
+  // the pending ones first, oldest first (the ones waiting for an answer), then the others
+  // newest first; outgoing: newest first. `offset` counts from 0.
+  ReferralPage queue_page(const access::Principal& by, const std::string& queue,
+                          std::int64_t offset, int limit);
 
   // The receiving organization's answer. Conflict "illegal_transition" when not pending;
   // decline needs a reason (Invalid); Forbidden for a visible referral the caller's

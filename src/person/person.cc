@@ -162,9 +162,24 @@ std::string scope_condition(const access::Principal& pr, const std::string& alia
       params.emplace_back(pr.scope.code);
       return alias + ".province_code = $" + std::to_string(params.size());
     case access::ScopeLevel::kOrganization:
+      return *scope_condition_on_id(pr, alias + ".id", params);
+  }
+  return "1=0";
+}
+
+std::optional<std::string> scope_condition_on_id(const access::Principal& pr,
+                                                 const std::string& person_id,
+                                                 std::vector<db::Value>& params) {
+  switch (pr.scope.level) {
+    case access::ScopeLevel::kNational:
+      return "1=1";
+    case access::ScopeLevel::kOrganization:
       params.emplace_back(pr.scope.code);
-      return "EXISTS (SELECT 1 FROM person_access pa WHERE pa.person_id = " + alias +
-             ".id AND pa.organization_id = $" + std::to_string(params.size()) + ")";
+      return "EXISTS (SELECT 1 FROM person_access pa WHERE pa.person_id = " + person_id +
+             " AND pa.organization_id = $" + std::to_string(params.size()) + ")";
+    case access::ScopeLevel::kRegion:
+    case access::ScopeLevel::kProvince:
+      return std::nullopt;
   }
   return "1=0";
 }

@@ -61,6 +61,13 @@ std::string other_script_name(const Person& p, const std::string& lang);
 std::string scope_condition(const access::Principal& p, const std::string& alias,
                             std::vector<db::Value>& params);
 
+// The same condition on a person id expression (such as "c.person_id") without the people
+// table, for the national and organization scopes; nullopt (and no parameter) for a region or
+// a province scope, which need the person's row.
+std::optional<std::string> scope_condition_on_id(const access::Principal& p,
+                                                 const std::string& person_id,
+                                                 std::vector<db::Value>& params);
+
 // Loads a person if it exists and is inside the principal's scope, else empty. Does not
 // write the access log (callers that show the file do).
 std::optional<Person> find_visible(db::Connection& conn, const access::Principal& principal,

@@ -35,6 +35,29 @@ TEST(PersonRulesTest, BirthDateKeepsItsPrecisionAndIsNeverInTheFuture) {
   EXPECT_EQ(check_birth_date("2012", "roughly", today), "validation.invalid_precision");
 }
 
+TEST(PersonRulesTest, ScopeOnAPersonIdNeedsNoPeopleRowForNationalAndOrganization) {
+  access::Principal pr;
+  std::vector<db::Value> params = {db::Value("x")};
+  pr.scope.level = access::ScopeLevel::kNational;
+  EXPECT_EQ(scope_condition_on_id(pr, "c.person_id", params), "1=1");
+  pr.scope = {access::ScopeLevel::kOrganization, "ORG1"};
+  EXPECT_EQ(scope_condition_on_id(pr, "c.person_id", params),
+            "EXISTS (SELECT 1 FROM person_access pa WHERE pa.person_id = c.person_id AND "
+            "pa.organization_id = $2)");
+  ASSERT_EQ(params.size(), 2u);
+  EXPECT_EQ(db::as_text(params[1]), "ORG1");
+  // The people condition is the same one, on the row's id.
+  EXPECT_EQ(scope_condition(pr, "p", params),
+            "EXISTS (SELECT 1 FROM person_access pa WHERE pa.person_id = p.id AND "
+            "pa.organization_id = $3)");
+  // A region or a province needs the person's row: no condition, no parameter.
+  for (auto level : {access::ScopeLevel::kRegion, access::ScopeLevel::kProvince}) {
+    pr.scope = {level, "MA-CAS"};
+    EXPECT_EQ(scope_condition_on_id(pr, "c.person_id", params), std::nullopt);
+    EXPECT_EQ(params.size(), 3u);
+  }
+}
+
 TEST(PersonRulesTest, NameShownInThePageScript) {
   Person p;
   p.first_name_ar = "يوسف";

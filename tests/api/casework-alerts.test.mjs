@@ -60,6 +60,8 @@ before(async () => {
   S.tok.swA = user('sw-a', 'social_worker', 'province:MA-CAS', S.org.A);
   S.tok.swB = user('sw-b', 'social_worker', 'province:MA-CAS', S.org.B);
   S.tok.swR = user('sw-r', 'social_worker', 'province:MA-RAB', S.org.R);
+  S.tok.swA2 = user('sw-a2', 'social_worker', 'province:MA-CAS', S.org.A);
+  S.tok.swEPS = user('sw-eps', 'social_worker', 'province:MA-CAS', S.org.EPS);
 });
 
 describe('time-based alerts appear when due, not before', () => {
@@ -151,5 +153,58 @@ describe('time-based alerts appear when due, not before', () => {
       { discharged_on: daysFromNow(0), reason: 'return_to_family' });
     assert.equal(d.status, 200, d.where);
     assert.equal(find(await alerts(S.tok.swA), 'turning_18', 'admission_id', soon.admission.id).length, 0);
+  });
+});
+
+// The "mine" view (?mine=true, the caseload's alerts) starts from the worker's own open cases
+// and their institution: a colleague's case of the same organization, or a closed case, gives
+// nothing there (it does in the organization's view).
+describe('the mine view: my open cases and my institution only', () => {
+  test("an overdue action of my case shows; a colleague's or a closed case's does not", async () => {
+    const overdue = async (token) => {
+      const c = await openCase(token, (await createPerson(token, tag())).id);
+      const a = await api('POST', `/api/v1/cases/${c.id}/plan`, token, { kind: 'action', title: `Appel ${SUFFIX}`, due_on: daysFromNow(0) });
+      assert.equal(a.status, 201, a.where);
+      dbExec(`UPDATE case_actions SET due_on = ${sqlString(daysFromNow(-3))} WHERE id = ${sqlString(a.body.id)}`);
+      return c;
+    };
+    const mine = await overdue(S.tok.swA);
+    const colleague = await overdue(S.tok.swA2);
+    const closed = await overdue(S.tok.swA);
+    const t = await api('POST', `/api/v1/cases/${closed.id}/transition`, S.tok.swA, { to: 'closed', closure_reason: 'goals_achieved' });
+    assert.equal(t.status, 200, t.where);
+    const items = await alerts(S.tok.swA, true);
+    assert.equal(find(items, 'overdue_action', 'case_id', mine.id).length, 1, 'my case');
+    assert.equal(find(items, 'overdue_action', 'case_id', colleague.id).length, 0, "a colleague's case");
+    assert.equal(find(items, 'overdue_action', 'case_id', closed.id).length, 0, 'a closed case');
+    const org = await alerts(S.tok.swA);
+    assert.equal(find(org, 'overdue_action', 'case_id', colleague.id).length, 1, "the organization's view has the colleague's");
+    assert.equal(find(await alerts(S.tok.swA2, true), 'overdue_action', 'case_id', colleague.id).length, 1, "the colleague's own view");
+  });
+
+  test('turning 18: a child of my open case or in my institution shows; a colleague\'s child does not', async () => {
+    const child = async (token) => {
+      const p = await createPerson(token, tag(), { birth_date: shifted(-17, -10) });
+      const c = await openCase(token, p.id);
+      const r = await api('POST', '/api/v1/admissions', token,
+        { person_id: p.id, institution_id: S.org.EPS, admitted_on: daysFromNow(-30), reason: 'judicial_order' });
+      assert.equal(r.status, 201, r.where);
+      return { case: c, admission: r.body };
+    };
+    const mine = await child(S.tok.swA);
+    const colleague = await child(S.tok.swA2);
+    const items = await alerts(S.tok.swA, true);
+    assert.equal(find(items, 'turning_18', 'admission_id', mine.admission.id).length, 1, 'my open case');
+    assert.equal(find(items, 'turning_18', 'admission_id', colleague.admission.id).length, 0, "a colleague's case");
+    assert.equal(find(await alerts(S.tok.swA), 'turning_18', 'admission_id', colleague.admission.id).length, 1, 'organization view');
+    // The institution's worker sees both children in care there, without a case of theirs.
+    const eps = await alerts(S.tok.swEPS, true);
+    for (const x of [mine, colleague]) {
+      assert.equal(find(eps, 'turning_18', 'admission_id', x.admission.id).length, 1, 'in my institution');
+    }
+    // My case closed: the child is no longer on my caseload.
+    const t = await api('POST', `/api/v1/cases/${mine.case.id}/transition`, S.tok.swA, { to: 'closed', closure_reason: 'goals_achieved' });
+    assert.equal(t.status, 200, t.where);
+    assert.equal(find(await alerts(S.tok.swA, true), 'turning_18', 'admission_id', mine.admission.id).length, 0, 'closed case');
   });
 });

@@ -638,19 +638,12 @@ void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
     f.mine = true;
     f.status = "active";
     // Pages of kCaseloadPageSize cases (?page=N, from 1); a page past the end shows the last.
-    std::int64_t page_no = 1;
-    if (auto q = r.query("page")) {
-      try {
-        page_no = std::max<std::int64_t>(1, std::stoll(*q));
-      } catch (const std::exception&) {
-      }
-    }
+    std::int64_t page_no = page_number(r, "page");
     CaseService service(ctx.db);
     auto found = service.page(p, f, (page_no - 1) * kCaseloadPageSize, kCaseloadPageSize);
-    const std::int64_t last_page =
-        std::max<std::int64_t>(1, (found.total + kCaseloadPageSize - 1) / kCaseloadPageSize);
-    if (page_no > last_page) {
-      page_no = last_page;
+    const std::int64_t last = last_page(found.total, kCaseloadPageSize);
+    if (page_no > last) {
+      page_no = last;
       found = service.page(p, f, (page_no - 1) * kCaseloadPageSize, kCaseloadPageSize);
     }
     const auto& cases = found.cases;
@@ -717,7 +710,7 @@ void caseload_routes(http::Router& router, const web::ModuleContext& ctx) {
                   {"paged", found.total > kCaseloadPageSize}};
     const std::string keep = all_alerts ? "&alerts=all" : "";
     if (page_no > 1) pager["prev_href"] = "/caseload?page=" + std::to_string(page_no - 1) + keep;
-    if (page_no < last_page) {
+    if (page_no < last) {
       pager["next_href"] = "/caseload?page=" + std::to_string(page_no + 1) + keep;
     }
     json data = {{"cases", rows},

@@ -553,6 +553,12 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
       bonus_words.push_back(b);
   }
   if (words.empty() || k == 0) return {};
+  // A person with many more name words than the query ranks a little lower (below): about
+  // two dictionary words are expected per name word. Everyone has a given and a family name,
+  // so a query of one of them alone does not make the other extra: else a family name's
+  // walk would hunt, through its thousands of holders, for the few indexed without a given
+  // name or with one spelling only, and rank them first.
+  const double allowed_tokens = 2.0 * static_cast<double>(std::max<std::size_t>(words.size(), 2));
 
   thread_local Scratch scratch;
   if (scratch.total.size() < slot_ids_.size()) {
@@ -720,8 +726,8 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
           }
         }
       }
-      const double extra = std::max(0.0, static_cast<double>(slot_token_count_[slot]) -
-                                             2.0 * static_cast<double>(words.size()));
+      const double extra =
+          std::max(0.0, static_cast<double>(slot_token_count_[slot]) - allowed_tokens);
       return static_cast<double>(total) / weight_sum - 0.01 * extra;
     };
     struct Cursor {
@@ -890,8 +896,8 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
     if (accept && !accept(id)) continue;
     // A person with many more name words than the query matched ranks a little lower,
     // so "Fatima Alaoui" beats "Fatima Zahra Alaoui Idrissi" for "fatima alaoui".
-    const double extra = std::max(0.0, static_cast<double>(slot_token_count_[slot]) -
-                                           2.0 * static_cast<double>(words.size()));
+    const double extra =
+        std::max(0.0, static_cast<double>(slot_token_count_[slot]) - allowed_tokens);
     hits.push_back({id, static_cast<double>(total) / weight_sum - 0.01 * extra});
   }
   scratch.touched.clear();

@@ -213,6 +213,44 @@ TEST(SearchIndex, EarlyTerminationGivesTheExhaustiveAnswer) {
   EXPECT_GT(compared, 300u);
 }
 
+// A family name alone names one of a person's two names: the other (the given name, in one
+// script or two) is not extra. Holders of the family name tie, smaller ids first, rather
+// than ranking first those indexed with fewer spellings; and the walk stops once it has k
+// of them instead of scanning every holder for the few with fewer spellings.
+TEST(SearchIndex, OneWordQueryDoesNotCountTheOtherNameAsExtra) {
+  SearchIndex index;
+  std::vector<std::uint64_t> ids;
+  std::vector<PersonRecord> records;
+  for (std::uint64_t id = 1; id <= 40; ++id) {
+    ids.push_back(id);
+    // The first 30 hold their given name in both scripts, with more spellings (Rhita also
+    // reads as Ghita); the last 10 in Latin only.
+    records.push_back(id <= 30 ? named("غيثة", "التازي", "Rhita", "Tazi")
+                               : named("", "التازي", "Ali", "Tazi"));
+  }
+  index.add_all(ids, records, 1);
+  index.set_rerank(false);  // the index's own ranking, which feeds the re-ranking
+  for (const char* query : {"Tazi", "التازي"}) {
+    for (const bool exhaustive : {false, true}) {
+      index.set_exhaustive_for_testing(exhaustive);
+      const auto hits = index.search(query, 5);
+      ASSERT_EQ(hits.size(), 5u) << query;
+      for (std::size_t h = 0; h < hits.size(); ++h) {
+        EXPECT_EQ(hits[h].id, h + 1) << query << " rank " << h;
+        EXPECT_DOUBLE_EQ(hits[h].score, hits[0].score) << query;
+      }
+    }
+  }
+  // For a two-word query, a person with more names still ranks a little lower.
+  index.set_exhaustive_for_testing(false);
+  index.add(1, named("", "", "Ali Hassan Younes", "Tazi El Idrissi Alaoui"));
+  const auto hits = index.search("Ali Tazi", 11);
+  ASSERT_EQ(hits.size(), 11u);
+  EXPECT_EQ(hits.front().id, 31u);
+  EXPECT_EQ(hits.back().id, 1u);
+  EXPECT_LT(hits.back().score, hits.front().score);
+}
+
 // add_all() indexes what add() one by one does, whatever the order of the ids.
 TEST(SearchIndex, BulkBuildMatchesOneByOne) {
   SyntheticOptions options;

@@ -320,6 +320,15 @@ NameForm analyze_name(std::string_view utf8) {
     for (char c : token.surface) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
     h = (h ^ (token.particle ? 0x1F : 0x1E)) * 1099511628211ull;
   }
+  // The glued keys too: they are compared as well, and two spellings with the same words can
+  // glue differently ("Abd El Aziz" / "Abdelaziz"), so a comparison memoised by fingerprint
+  // must not take one for the other.
+  for (const JoinedKey& key : form.joined) {
+    for (const std::string* text : {&key.surface, &key.skeleton}) {
+      for (char c : *text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      h = (h ^ 0x1D) * 1099511628211ull;
+    }
+  }
   form.fingerprint = h;
   return form;
 }

@@ -41,7 +41,7 @@ struct NameForm {
   // Distinct glued variants: core tokens only; all tokens including particles; core
   // with a glued Latin article removed ("Elkhayati" -> "khayati").
   std::vector<JoinedKey> joined;
-  // Hash of the script and token surfaces: equal for equal analyses, so comparisons of
+  // Hash of the script, token surfaces and glued keys: equal for equal analyses, so comparisons of
   // forms can be memoised (name_similarity.cc).
   std::uint64_t fingerprint = 0;
 

@@ -93,15 +93,20 @@ double same_script_similarity(std::string_view surface_a, std::string_view skele
                               std::string_view skeleton_b);
 
 // Batch deduplication compares the same few thousand spellings over and over: memoise
-// same-script similarities per thread, keyed by a 64-bit hash of both surfaces (a
-// collision among a million entries has odds around 1e-7, and costs one level).
+// same-script similarities per thread, keyed by a 64-bit hash of both surfaces and skeletons
+// (a collision among a million entries has odds around 1e-7, and costs one level).
 double memo_same_script_similarity(std::string_view surface_a, std::string_view skeleton_a,
                                    Script script, std::string_view surface_b,
                                    std::string_view skeleton_b) {
   thread_local std::unordered_map<std::uint64_t, double> memo;
+  // Skeletons too: a glued key can share its surface with a word yet not its skeleton (the
+  // glued one drops a final vowel at each seam), and a key of surfaces alone made a result
+  // depend on which of the two was compared first.
   std::uint64_t key = hash_bytes(surface_a, 1469598103934665603ull);
+  key = hash_bytes(skeleton_a, key * 31 + 0x9E3779B97F4A7C15ull);
+  key = hash_bytes(surface_b, key * 31 + 0x9E3779B97F4A7C15ull);
   key =
-      hash_bytes(surface_b, key * 31 + 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(script);
+      hash_bytes(skeleton_b, key * 31 + 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(script);
   if (auto found = memo.find(key); found != memo.end()) return found->second;
   const double similarity =
       same_script_similarity(surface_a, skeleton_a, script, surface_b, skeleton_b);

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <utility>
+
 #include "match/name_form.h"
 #include "match/name_similarity.h"
 
@@ -241,6 +244,35 @@ TEST(NameMatching, OrderAndPartialNames) {
       compare_name_forms(analyze_name("Fatima"), analyze_name("Fatima Zahra"));
   EXPECT_LT(partial.full, 0.88);
   EXPECT_GE(partial.partial, 0.99);
+}
+
+// Comparisons are remembered per thread by the forms' fingerprints. "ElHassan" and
+// "EllHassan" have the same words but not the same glued keys (the first also reads without
+// its article), so they must not share a fingerprint: else the answer for one depended on
+// whether the other had been compared first — and batch dedup's on the order of its work.
+TEST(NameMatching, ComparisonsDoNotDependOnWhatWasComparedBefore) {
+  const NameForm with_article_dropped = analyze_name("ElHassan");
+  const NameForm doubled_article = analyze_name("EllHassan");
+  const NameForm other = analyze_name("Hassan");
+  EXPECT_NE(with_article_dropped.fingerprint, doubled_article.fingerprint);
+  const auto in_order = [&](bool doubled_first) {
+    std::pair<double, double> fulls;
+    std::thread fresh([&] {  // a thread of its own: an empty memo
+      if (doubled_first) {
+        fulls.second = compare_name_forms(doubled_article, other).full;
+        fulls.first = compare_name_forms(with_article_dropped, other).full;
+      } else {
+        fulls.first = compare_name_forms(with_article_dropped, other).full;
+        fulls.second = compare_name_forms(doubled_article, other).full;
+      }
+    });
+    fresh.join();
+    return fulls;
+  };
+  const auto one_way = in_order(false), other_way = in_order(true);
+  EXPECT_DOUBLE_EQ(one_way.first, other_way.first);
+  EXPECT_DOUBLE_EQ(one_way.second, other_way.second);
+  EXPECT_NE(one_way.first, one_way.second);  // the glued keys do differ in what they match
 }
 
 }  // namespace

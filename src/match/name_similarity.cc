@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <unordered_map>
+#include <vector>
 
 #include "match/text_distance.h"
 
@@ -83,6 +83,38 @@ double skeleton_similarity(std::string_view a, std::string_view b) {
   return a == b ? 1.0 : edit_similarity(a, b);
 }
 
+// A per-thread memo of fixed size, indexed by a 64-bit hash of what was compared: a slot
+// holds the last result whose key mapped to it. A hash map grows with every new pair (a node
+// allocated for each, tens of megabytes per thread after a few thousand searches) and each
+// lookup missed the processor's caches twice; this one is a single array read, its memory is
+// bounded, and a pair evicted by another is only computed again.
+template <typename Value, unsigned kBits>
+class ComparisonCache {
+ public:
+  ComparisonCache() : slots_(std::size_t{1} << kBits) {}
+  // The cached value of `key`, or nullptr.
+  const Value* find(std::uint64_t key) const {
+    const Slot& slot = slots_[index(key)];
+    return slot.key == stored(key) ? &slot.value : nullptr;
+  }
+  void put(std::uint64_t key, const Value& value) {
+    Slot& slot = slots_[index(key)];
+    slot.key = stored(key);
+    slot.value = value;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;  // 0: empty
+    Value value{};
+  };
+  static std::size_t index(std::uint64_t key) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> (64 - kBits));
+  }
+  static std::uint64_t stored(std::uint64_t key) { return key == 0 ? 1 : key; }
+  std::vector<Slot> slots_;
+};
+
 std::uint64_t hash_bytes(std::string_view text, std::uint64_t h) {
   for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   return h;
@@ -98,7 +130,7 @@ double same_script_similarity(std::string_view surface_a, std::string_view skele
 double memo_same_script_similarity(std::string_view surface_a, std::string_view skeleton_a,
                                    Script script, std::string_view surface_b,
                                    std::string_view skeleton_b) {
-  thread_local std::unordered_map<std::uint64_t, double> memo;
+  thread_local ComparisonCache<double, 16> memo;  // 1 MiB
   // Skeletons too: a glued key can share its surface with a word yet not its skeleton (the
   // glued one drops a final vowel at each seam), and a key of surfaces alone made a result
   // depend on which of the two was compared first.
@@ -107,11 +139,10 @@ double memo_same_script_similarity(std::string_view surface_a, std::string_view 
   key = hash_bytes(surface_b, key * 31 + 0x9E3779B97F4A7C15ull);
   key =
       hash_bytes(skeleton_b, key * 31 + 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(script);
-  if (auto found = memo.find(key); found != memo.end()) return found->second;
+  if (const double* found = memo.find(key)) return *found;
   const double similarity =
       same_script_similarity(surface_a, skeleton_a, script, surface_b, skeleton_b);
-  if (memo.size() > (1u << 20)) memo.clear();
-  memo.emplace(key, similarity);
+  memo.put(key, similarity);
   return similarity;
 }
 
@@ -170,13 +201,12 @@ NameAgreement compare_name_forms_uncached(const NameForm& a, const NameForm& b);
 // distinct spellings, and batch dedup compares them millions of times.
 NameAgreement compare_name_forms(const NameForm& a, const NameForm& b) {
   if (a.empty() || b.empty()) return {};
-  thread_local std::unordered_map<std::uint64_t, NameAgreement> memo;
+  thread_local ComparisonCache<NameAgreement, 16> memo;  // 1.5 MiB
   const std::uint64_t key =
       a.fingerprint * 0x9E3779B97F4A7C15ull ^ (b.fingerprint + 0x632BE59BD9B4E019ull);
-  if (auto found = memo.find(key); found != memo.end()) return found->second;
+  if (const NameAgreement* found = memo.find(key)) return *found;
   const NameAgreement agreement = compare_name_forms_uncached(a, b);
-  if (memo.size() > (1u << 21)) memo.clear();
-  memo.emplace(key, agreement);
+  memo.put(key, agreement);
   return agreement;
 }
 

@@ -404,15 +404,6 @@ bool SearchIndex::rerank_locked(std::string_view query, std::size_t k,
     if (!head) readings.push_back({{tail, nullptr}});
   }
   if (readings.empty()) return true;
-  // A query part against one name spelling: memoised for the query (candidates share
-  // spellings), keyed by the part's range and the spelling's id.
-  std::unordered_map<std::uint64_t, NameAgreement> agreements;
-  const auto agreement_of = [&](const NameForm* part, std::uint32_t name) {
-    const auto key = static_cast<std::uint64_t>(part - ranges.data()) << 32 | name;
-    auto [it, inserted] = agreements.emplace(key, NameAgreement{});
-    if (inserted) it->second = compare_name_forms(*part, names_[name]);
-    return it->second;
-  };
   // A query part against a name field held in up to two scripts: as compare_name_field(),
   // same-script spellings only when there is one, else across scripts.
   const auto field_similarity = [&](const NameForm* part, std::uint32_t arabic,
@@ -428,7 +419,8 @@ bool SearchIndex::rerank_locked(std::string_view query, std::size_t k,
     for (const std::uint32_t id : {arabic, latin}) {
       if (id == kNoName || names_[id].empty()) continue;
       if (same_script && names_[id].script != part->script) continue;
-      const NameAgreement a = agreement_of(part, id);
+      // compare_name_forms() remembers recent pairs: candidates share spellings.
+      const NameAgreement a = compare_name_forms(*part, names_[id]);
       if (a.full > best.full || (a.full == best.full && a.partial > best.partial)) best = a;
     }
     // Part of a longer name counts ("Fatima" for "Fatima Zahra"); a query part longer than

@@ -105,6 +105,11 @@ struct Scratch {
   // rather than a hash map: a common bigram lists thousands of dictionary words).
   std::vector<std::uint16_t> shared;
   std::vector<std::uint32_t> shared_touched;
+  // Per dictionary word: the walk that last stamped it, and its row in `rows` (one column of
+  // similarity per query word) for that walk.
+  std::vector<std::uint32_t> token_stamp, token_row;
+  std::uint32_t stamp = 0;
+  std::vector<float> rows, probe_best;
 };
 
 }  // namespace
@@ -694,20 +699,44 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
     for (std::size_t b = 0; b < bonus_tokens.size(); ++b) bound_total += bonus;
     // Bonus words nobody reaching the bound lacks are dropped from it one by one (see below).
     std::vector<bool> bonus_open(bonus_tokens.size(), true);
+    // Each dictionary word of the probes gets a row of its similarity to every query word,
+    // found from the word by one array read (stamped with this walk's number, so the array
+    // is never cleared): a person's few words are looked up once each, instead of once per
+    // query word by binary search (a third of the walk's time, in mispredicted branches).
+    const std::size_t columns = probes.size();
+    if (scratch.token_stamp.size() < tokens_.size()) {
+      scratch.token_stamp.resize(tokens_.size(), 0);
+      scratch.token_row.resize(tokens_.size(), 0);
+    }
+    if (++scratch.stamp == 0) {  // wrapped around: forget every stamp
+      std::fill(scratch.token_stamp.begin(), scratch.token_stamp.end(), 0);
+      scratch.stamp = 1;
+    }
+    scratch.rows.clear();
+    for (std::size_t w = 0; w < columns; ++w) {
+      for (const auto& [token, similarity] : probes[w].lookup) {
+        if (scratch.token_stamp[token] != scratch.stamp) {
+          scratch.token_stamp[token] = scratch.stamp;
+          scratch.token_row[token] = static_cast<std::uint32_t>(scratch.rows.size() / columns);
+          scratch.rows.resize(scratch.rows.size() + columns, 0.0f);
+        }
+        float& cell = scratch.rows[scratch.token_row[token] * columns + w];
+        cell = std::max(cell, similarity);
+      }
+    }
+    std::vector<float>& best = scratch.probe_best;
     const auto score_of = [&](std::uint32_t slot) {
       const std::uint32_t start = slot_token_start_[slot];
       const std::uint32_t end = start + slot_token_count_[slot];
-      float total = 0.0f;
-      for (const Probe& probe : probes) {
-        float best = 0.0f;
-        for (std::uint32_t t = start; t < end; ++t) {
-          auto it = std::lower_bound(probe.lookup.begin(), probe.lookup.end(),
-                                     std::make_pair(token_arena_[t], 0.0f));
-          if (it != probe.lookup.end() && it->first == token_arena_[t])
-            best = std::max(best, it->second);
-        }
-        total += probe.weight * best;
+      best.assign(columns, 0.0f);
+      for (std::uint32_t t = start; t < end; ++t) {
+        const std::uint32_t token = token_arena_[t];
+        if (scratch.token_stamp[token] != scratch.stamp) continue;
+        const float* row = scratch.rows.data() + scratch.token_row[token] * columns;
+        for (std::size_t w = 0; w < columns; ++w) best[w] = std::max(best[w], row[w]);
       }
+      float total = 0.0f;
+      for (std::size_t w = 0; w < columns; ++w) total += probes[w].weight * best[w];
       if (total != 0.0f) {
         for (const std::uint32_t token : bonus_tokens) {
           for (std::uint32_t t = start; t < end; ++t) {

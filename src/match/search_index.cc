@@ -604,7 +604,9 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
           std::vector<std::uint16_t> common;
           std::set_intersection(grams.begin(), grams.end(), token_grams.begin(), token_grams.end(),
                                 std::back_inserter(common));
-          if (static_cast<int>(common.size()) < needed) continue;
+          if (static_cast<int>(common.size()) < needed ||
+              edit_similarity_ceiling(word.size(), tokens_[t].size()) < kFuzzyFloor)
+            continue;
           const double similarity = edit_similarity(word, tokens_[t]);
           if (similarity >= kFuzzyFloor) entry.similar.push_back({similarity, token});
         }
@@ -626,7 +628,9 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
       for (const std::uint32_t token : scratch.shared_touched) {
         const int count = scratch.shared[token];
         scratch.shared[token] = 0;
-        if (count < needed || tokens_[token] == word) continue;
+        if (count < needed || tokens_[token] == word ||
+            edit_similarity_ceiling(word.size(), tokens_[token].size()) < kFuzzyFloor)
+          continue;
         const double similarity = edit_similarity(word, tokens_[token]);
         if (similarity >= kFuzzyFloor) similar.push_back({similarity, token});
       }

@@ -41,6 +41,15 @@ double edit_similarity(std::string_view a, std::string_view b) {
   return 1.0 - static_cast<double>(osa_distance(a, b)) / static_cast<double>(longest);
 }
 
+double edit_similarity_ceiling(std::size_t a_size, std::size_t b_size) {
+  a_size = std::min(a_size, kMaxKey);
+  b_size = std::min(b_size, kMaxKey);
+  const std::size_t longest = std::max(a_size, b_size);
+  if (longest == 0) return 1.0;
+  const std::size_t shortest = std::min(a_size, b_size);
+  return 1.0 - static_cast<double>(longest - shortest) / static_cast<double>(longest);
+}
+
 double jaro_winkler(std::string_view a, std::string_view b) {
   a = a.substr(0, std::min(a.size(), kMaxKey));
   b = b.substr(0, std::min(b.size(), kMaxKey));

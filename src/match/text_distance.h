@@ -17,6 +17,9 @@ std::size_t osa_distance(std::string_view a, std::string_view b);
 // 1 - osa_distance / max(len): 1 for equal strings, 0 for strings with nothing in
 // common. Two empty strings are equal (1).
 double edit_similarity(std::string_view a, std::string_view b);
+// The most edit_similarity() can give for keys of these lengths (bytes): they differ by at
+// least their difference in length. Lets a caller skip keys that cannot reach a floor.
+double edit_similarity_ceiling(std::size_t a_size, std::size_t b_size);
 
 // Jaro-Winkler similarity in [0,1] (prefix scale 0.1, prefix up to 4), byte-wise.
 double jaro_winkler(std::string_view a, std::string_view b);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 namespace jisr::match {
 namespace {
 
@@ -22,6 +24,23 @@ TEST(EditSimilarity, IsNormalisedByTheLongerKey) {
   EXPECT_DOUBLE_EQ(edit_similarity("abcd", "abcd"), 1.0);
   EXPECT_DOUBLE_EQ(edit_similarity("krm", "krma"), 0.75);
   EXPECT_DOUBLE_EQ(edit_similarity("abc", "xyz"), 0.0);
+}
+
+TEST(EditSimilarity, NeverExceedsItsCeiling) {
+  const char* keys[] = {"", "k", "krm", "krma", "mhmd", "mhmmd", "bnjln", "xyz", "abdlrhmn", "ab"};
+  std::size_t tight = 0;
+  for (const char* a : keys) {
+    for (const char* b : keys) {
+      const double ceiling = edit_similarity_ceiling(std::strlen(a), std::strlen(b));
+      EXPECT_LE(edit_similarity(a, b), ceiling) << a << " " << b;
+      tight += edit_similarity(a, b) == ceiling ? 1 : 0;
+    }
+  }
+  EXPECT_GT(tight, 10u);  // reached by keys that only differ in length (krm, krma)
+  EXPECT_DOUBLE_EQ(edit_similarity_ceiling(3, 4), 0.75);
+  EXPECT_DOUBLE_EQ(edit_similarity_ceiling(2, 5), 0.4);
+  EXPECT_DOUBLE_EQ(edit_similarity_ceiling(0, 0), 1.0);
+  EXPECT_DOUBLE_EQ(edit_similarity_ceiling(100, 64), 1.0);  // both cut at 64 bytes
 }
 
 TEST(JaroWinkler, MatchesReferenceValues) {

@@ -966,7 +966,8 @@ DemoDataSummary generate(db::Database& db, const DemoDataOptions& options,
       options.defer_indexes ? drop_deferred_indexes(db) : std::vector<DeferredIndex>{};
   DemoDataSummary summary;
   try {
-    db::Batch batch(db, {options.ops_per_commit, options.relax_durability});
+    db::Batch batch(
+        db, {options.ops_per_commit, options.relax_durability, options.background_checkpoints});
     Generator g(db, options, progress);
     summary = g.run();
     batch.finish();

@@ -38,6 +38,7 @@ struct DemoDataOptions {
   std::string password = "jisr-demo-2026";  // of every demo account
   int ops_per_commit = 5000;                // service calls per transaction (db::Batch)
   bool relax_durability = true;             // see db::BatchOptions
+  bool background_checkpoints = true;       // see db::BatchOptions (SQLite)
   // SQLite: drop the secondary (non-UNIQUE) indexes of the append-only tables the checks
   // never search (audit_log, case_services, case_transitions, case_actions, case_goals)
   // before the load and build them again at its end (faster than row by row).

@@ -38,9 +38,11 @@ struct DemoDataOptions {
   std::string password = "jisr-demo-2026";  // of every demo account
   int ops_per_commit = 5000;                // service calls per transaction (db::Batch)
   bool relax_durability = true;             // see db::BatchOptions
-  // SQLite: drop the secondary (non-UNIQUE) indexes of the append-only tables the checks
-  // never search (audit_log, case_services, case_transitions, case_actions, case_goals)
-  // before the load and build them again at its end (faster than row by row).
+  bool background_checkpoints = true;       // see db::BatchOptions (SQLite)
+  // SQLite: drop the secondary (non-UNIQUE) indexes of the tables the load's statements
+  // never search (audit_log, case_services, case_transitions, case_actions, case_goals,
+  // cases, people, referrals) before the load and build them again at its end (faster than
+  // row by row).
   bool defer_indexes = true;
   std::optional<std::string> truth_out;  // CSV of the hidden duplicates to write
 };

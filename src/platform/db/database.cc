@@ -8,6 +8,7 @@
 #include <deque>
 #include <mutex>
 #include <regex>
+#include <thread>
 
 #include "platform/db/postgres.h"
 #include "platform/db/sqlite.h"
@@ -157,6 +158,91 @@ constexpr const char* kRollbackToSql = "ROLLBACK TO SAVEPOINT jisr_tx";
 std::atomic<std::uint64_t> g_batch_ids{0};
 }  // namespace
 
+// The thread and connection of BatchOptions::background_checkpoints. The loading thread
+// asks for a checkpoint after each outer commit; the thread runs them one after the other
+// (a request made while one runs is served by the next) on its own connection.
+class Batch::Checkpointer {
+ public:
+  explicit Checkpointer(Lease lease) : lease_(std::move(lease)) {
+    lease_->exec_script("PRAGMA synchronous=OFF");
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Checkpointer() { stop(); }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // Asks for a checkpoint of what is committed now.
+  void request() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++requested_;
+    }
+    wake_.notify_one();
+  }
+  // Returns once every checkpoint asked for so far has run.
+  void drain() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    idle_.wait(lock, [this] { return done_ == requested_; });
+  }
+  // Runs what was asked for, ends the thread and closes the connection (its durability
+  // setting dies with it). Idempotent.
+  void stop() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+    lease_.discard();
+  }
+  std::int64_t checkpoints() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return checkpoints_;
+  }
+
+ private:
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return stopping_ || requested_ > done_; });
+      if (requested_ == done_) return;  // stopping, nothing asked for
+      const std::int64_t target = requested_;
+      lock.unlock();
+      bool ran = true;
+      try {
+        // PASSIVE: copies what no reader still needs, never waits for the writer.
+        lease_->query("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch (const std::exception&) {
+        ran = false;  // the loading thread's own checkpoints still bound the WAL
+      }
+      lock.lock();
+      if (ran) ++checkpoints_;
+      done_ = target;
+      idle_.notify_all();
+    }
+  }
+
+  Lease lease_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_, idle_;
+  std::int64_t requested_ = 0, done_ = 0, checkpoints_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+namespace {
+// With background checkpoints, the loading thread checkpoints itself after every this many
+// outer commits (after waiting for the thread): SQLite starts the WAL over only when a write
+// transaction begins with every frame copied, which never happens while the thread runs
+// behind the commits.
+constexpr std::int64_t kOwnCheckpointEvery = 4;
+}  // namespace
+
+std::int64_t Batch::background_checkpoints() const {
+  return checkpointer_ ? checkpointer_->checkpoints() : background_checkpoints_;
+}
+
 Batch* Batch::active(const Database& db) {
   for (Batch* b : t_batches) {
     if (&b->db_ == &db) return b;
@@ -257,6 +343,14 @@ Batch::Batch(Database& db, BatchOptions options)
         lease_->exec_script("PRAGMA synchronous=OFF; PRAGMA cache_size=-262144");
         restore_.push_back("PRAGMA synchronous=" + std::to_string(sync));
         restore_.push_back("PRAGMA cache_size=" + std::to_string(cache));
+        if (options_.background_checkpoints &&
+            text_or(lease_->query("PRAGMA journal_mode").rows.at(0).at(0), "") == "wal") {
+          const auto every =
+              as_int(lease_->query("PRAGMA wal_autocheckpoint").rows.at(0).at(0)).value_or(1000);
+          checkpointer_ = std::make_unique<Checkpointer>(db.acquire());
+          lease_->query("PRAGMA wal_autocheckpoint=0");
+          restore_.push_back("PRAGMA wal_autocheckpoint=" + std::to_string(every));
+        }
       } else {
         lease_->exec_script("SET synchronous_commit = off");
         restore_.push_back("RESET synchronous_commit");
@@ -286,6 +380,14 @@ void Batch::inner_committed() {
   lease_->exec_script("COMMIT");
   ++commits_;
   pending_ = 0;
+  if (checkpointer_) {
+    if (commits_ % kOwnCheckpointEvery == 0) {
+      checkpointer_->drain();
+      lease_->query("PRAGMA wal_checkpoint(PASSIVE)");
+    } else {
+      checkpointer_->request();
+    }
+  }
   lease_->exec_script(db_.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
@@ -303,6 +405,7 @@ void Batch::end(bool commit) {
     } catch (...) {
       t_batches.erase(std::remove(t_batches.begin(), t_batches.end(), this), t_batches.end());
       lease_->exec_script("ROLLBACK");
+      stop_checkpointer(false);
       for (const auto& sql : restore_) lease_->exec_script(sql);
       throw;
     }
@@ -310,7 +413,16 @@ void Batch::end(bool commit) {
   t_batches.erase(std::remove(t_batches.begin(), t_batches.end(), this), t_batches.end());
   lease_->exec_script(commit ? "COMMIT" : "ROLLBACK");
   if (commit) ++commits_;
+  stop_checkpointer(commit);
   for (const auto& sql : restore_) lease_->exec_script(sql);
+}
+
+void Batch::stop_checkpointer(bool checkpoint_last) {
+  if (!checkpointer_) return;
+  if (checkpoint_last) checkpointer_->request();
+  checkpointer_->stop();
+  background_checkpoints_ = checkpointer_->checkpoints();
+  checkpointer_.reset();
 }
 
 // ---- opening ------------------------------------------------------------------------------

@@ -219,9 +219,18 @@ class Transaction {
 // connection runs with synchronous=OFF and a 256 MiB page cache, on PostgreSQL with
 // synchronous_commit=off; both are restored when the batch ends. Only for loads that are
 // simply rerun on a fresh database after a crash.
+//
+// `background_checkpoints` (SQLite in WAL mode, with relax_durability): the WAL is copied
+// into the database file by a second connection on a thread of the batch's own, after each
+// outer commit, instead of by the batch's connection on the loading thread (SQLite's
+// automatic checkpoint, turned off for the batch's connection meanwhile). Every few commits
+// the loading thread waits for it and checkpoints what is left itself, so that the WAL starts
+// over and stays bounded. The checkpointing connection runs synchronous=OFF and is closed
+// when the batch ends.
 struct BatchOptions {
   int ops_per_commit = 5000;
   bool relax_durability = false;
+  bool background_checkpoints = false;
 };
 
 class Batch {
@@ -252,12 +261,16 @@ class Batch {
   // writes it back once per commit (the audit chain head). One per `key`; registering the
   // same key again replaces it.
   void before_commit(const void* key, std::function<void(Connection&)> flush);
+  // Checkpoints run by the background thread so far (BatchOptions::background_checkpoints;
+  // 0 without it).
+  std::int64_t background_checkpoints() const;
 
  private:
   friend class Transaction;
   void inner_committed();
   void end(bool commit);
   void run_before_commit();
+  void stop_checkpointer(bool checkpoint_last);
 
   Database& db_;
   BatchOptions options_;
@@ -270,6 +283,9 @@ class Batch {
   bool ended_ = false;
   std::vector<std::pair<const void*, std::function<void(Connection&)>>> before_commit_;
   std::vector<std::string> restore_;  // statements that undo relax_durability
+  class Checkpointer;                 // background_checkpoints (database.cc)
+  std::unique_ptr<Checkpointer> checkpointer_;
+  std::int64_t background_checkpoints_ = 0;  // of the checkpointer, once stopped
 };
 
 // Opens a pool for `url`: "sqlite:PATH", "sqlite::memory:" or "postgresql://...".

@@ -218,6 +218,42 @@ TEST_F(TempDb, BatchCommitsEveryNInnerCommitsAndRollsBackTheTailWithoutFinish) {
   EXPECT_EQ(as_int(db_->acquire()->query("SELECT COUNT(*) FROM bt").rows[0][0]), 6);
 }
 
+TEST_F(TempDb, BatchBackgroundCheckpointsKeepTheWalBoundedAndEndWithTheBatch) {
+  db_->acquire()->exec_script("CREATE TABLE bt(v INTEGER, pad TEXT)");
+  const std::string pad(4000, 'x');
+  std::int64_t checkpoints = 0;
+  {
+    Batch batch(*db_, {/*ops_per_commit=*/10, /*relax_durability=*/true,
+                       /*background_checkpoints=*/true});
+    for (int i = 0; i < 2000; ++i) {  // 200 outer commits, about 8.5 MB of pages
+      Transaction tx(*db_, TxMode::kWrite);
+      tx.query("INSERT INTO bt(v, pad) VALUES ($1, $2)", {Value(std::int64_t{i}), Value(pad)});
+      tx.commit();
+    }
+    {
+      Transaction tx(*db_, TxMode::kRead);  // the batch's connection: no automatic checkpoint
+      EXPECT_EQ(as_int(tx.query("PRAGMA wal_autocheckpoint").rows[0][0]), 0);
+    }
+    batch.finish();
+    EXPECT_EQ(batch.commits(), 201);
+    checkpoints = batch.background_checkpoints();
+  }
+  // Most commits were checkpointed by the thread; the loading thread did every 4th itself,
+  // so the WAL started over again and again instead of growing to the size of the data.
+  EXPECT_GT(checkpoints, 100);
+  const auto wal = std::filesystem::file_size(dir_ / "t.db-wal");
+  EXPECT_LT(wal, 3u * 1024 * 1024) << "the WAL did not start over";
+  auto a = db_->acquire();
+  auto b = db_->acquire();  // the pool's connections: ordinary settings again
+  for (auto* c : {&a, &b}) {
+    EXPECT_EQ(as_int((*c)->query("PRAGMA wal_autocheckpoint").rows[0][0]), 1000);
+    EXPECT_EQ(as_int((*c)->query("PRAGMA synchronous").rows[0][0]), 2);
+  }
+  EXPECT_EQ(as_int(a->query("SELECT COUNT(*) FROM bt").rows[0][0]), 2000);
+  EXPECT_EQ(as_int(a->query("SELECT SUM(v) FROM bt").rows[0][0]), 1999 * 2000 / 2);
+  EXPECT_EQ(as_text(a->query("PRAGMA integrity_check").rows[0][0]), "ok");
+}
+
 TEST_F(TempDb, BatchIsPerThreadAndOrdinaryTransactionsAreUnchangedAfterIt) {
   db_->acquire()->exec_script("CREATE TABLE bt(v INTEGER)");
   {

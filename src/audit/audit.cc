@@ -19,21 +19,15 @@ std::optional<std::string> json_or_null(const nlohmann::json& j) {
 }
 
 // Length-prefixed fields: no separator can be forged by a value containing it.
-void put(std::string& out, const std::string& v) {
-  out += std::to_string(v.size());
-  out += ':';
-  out += v;
-  out += ';';
-}
 void put(std::string& out, const std::optional<std::string>& v) {
   if (!v) {
     out += "-;";
     return;
   }
-  put(out, *v);
-}
-std::size_t put_size(const std::string& v) {
-  return v.size() + 22;  // the length's digits, ':' and ';'
+  out += std::to_string(v->size());
+  out += ':';
+  out += *v;
+  out += ';';
 }
 
 constexpr const char* kColumns =
@@ -63,63 +57,24 @@ Entry from_row(const std::vector<db::Value>& r) {
 
 }  // namespace
 
-namespace {
-
-// The fields an entry's hash covers, by reference (compute_hash of an Entry, or an append
-// that hashes its arguments without copying them into an Entry first).
-struct HashedFields {
-  std::int64_t seq;
-  const std::string& at;
-  const std::optional<std::string>& user_id;
-  const std::optional<std::string>& username;
-  const std::string& action;
-  const std::string& record_type;
-  const std::optional<std::string>& record_id;
-  const std::string& ip;
-  const std::string& request_id;
-  const std::optional<std::string>& before;
-  const std::optional<std::string>& after;
-  const Place& place;
-  const std::string& prev_hash;
-};
-
-std::size_t put_size(const std::optional<std::string>& v) {
-  return v ? v->size() + 22 : 2;
-}
-
-std::string hash_of(const HashedFields& f) {
-  const std::string seq = std::to_string(f.seq);
-  std::string canonical;
-  canonical.reserve(14 + put_size(seq) + put_size(f.at) + put_size(f.user_id) +
-                    put_size(f.username) + put_size(f.action) + put_size(f.record_type) +
-                    put_size(f.record_id) + put_size(f.ip) + put_size(f.request_id) +
-                    put_size(f.before) + put_size(f.after) + put_size(f.place.region_code) +
-                    put_size(f.place.province_code) + put_size(f.place.organization_id) +
-                    put_size(f.prev_hash));
-  canonical += "jisr-audit-v1;";
-  put(canonical, seq);
-  put(canonical, f.at);
-  put(canonical, f.user_id);
-  put(canonical, f.username);
-  put(canonical, f.action);
-  put(canonical, f.record_type);
-  put(canonical, f.record_id);
-  put(canonical, f.ip);
-  put(canonical, f.request_id);
-  put(canonical, f.before);
-  put(canonical, f.after);
-  put(canonical, f.place.region_code);
-  put(canonical, f.place.province_code);
-  put(canonical, f.place.organization_id);
-  put(canonical, f.prev_hash);
-  return crypto::hash_hex(canonical);
-}
-
-}  // namespace
-
 std::string compute_hash(const Entry& e) {
-  return hash_of({e.seq, e.at, e.user_id, e.username, e.action, e.record_type, e.record_id, e.ip,
-                  e.request_id, e.before, e.after, e.place, e.prev_hash});
+  std::string canonical = "jisr-audit-v1;";
+  put(canonical, std::to_string(e.seq));
+  put(canonical, e.at);
+  put(canonical, e.user_id);
+  put(canonical, e.username);
+  put(canonical, e.action);
+  put(canonical, e.record_type);
+  put(canonical, e.record_id);
+  put(canonical, e.ip);
+  put(canonical, e.request_id);
+  put(canonical, e.before);
+  put(canonical, e.after);
+  put(canonical, e.place.region_code);
+  put(canonical, e.place.province_code);
+  put(canonical, e.place.organization_id);
+  put(canonical, e.prev_hash);
+  return crypto::hash_hex(canonical);
 }
 
 namespace {
@@ -162,8 +117,7 @@ void load_head(db::Connection& conn, const db::Batch& batch) {
 void append(db::Connection& conn, const Actor& actor, const std::string& action,
             const std::string& record_type, const std::optional<std::string>& record_id,
             const nlohmann::json& before, const nlohmann::json& after, const Place& place) {
-  std::int64_t seq = 0;
-  std::string prev_hash;
+  Entry e;
   db::Batch* batch = db::Batch::of(conn);
   if (batch) {
     if (!head_current(*batch)) {
@@ -175,52 +129,44 @@ void append(db::Connection& conn, const Actor& actor, const std::string& action,
                 {db::Value(t_head.seq), db::Value(t_head.hash)});
       });
     }
-    seq = t_head.seq + 1;
-    prev_hash = t_head.hash;
+    e.seq = t_head.seq + 1;
+    e.prev_hash = t_head.hash;
   } else {
     // Bumping the head first takes its row lock on PostgreSQL (SQLite holds the database
     // write lock already): appends are serialised and the chain cannot fork.
     conn.query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1");
     auto head = conn.query("SELECT seq, hash FROM audit_head WHERE id = 1");
     if (head.empty()) throw db::DbError("audit_head row is missing");
-    seq = *db::as_int(head.rows[0][0]);
-    prev_hash = db::text_or(head.rows[0][1], "");
+    e.seq = *db::as_int(head.rows[0][0]);
+    e.prev_hash = db::text_or(head.rows[0][1], "");
   }
-  // The entry's fields are hashed where they are and copied once, into the INSERT's
-  // parameters (a load appends millions of entries).
-  std::string at = timeutil::real_now_utc();  // when it was written, even in a replay
-  std::optional<std::string> before_text = json_or_null(before);
-  std::optional<std::string> after_text = json_or_null(after);
-  std::string hash =
-      hash_of({seq, at, actor.user_id, actor.username, action, record_type, record_id, actor.ip,
-               actor.request_id, before_text, after_text, place, prev_hash});
+  e.at = timeutil::real_now_utc();  // when it was written, even in a replay
+  e.user_id = actor.user_id;
+  e.username = actor.username;
+  e.action = action;
+  e.record_type = record_type;
+  e.record_id = record_id;
+  e.ip = actor.ip;
+  e.request_id = actor.request_id;
+  e.before = json_or_null(before);
+  e.after = json_or_null(after);
+  e.place = place;
+  e.hash = compute_hash(e);
   static const std::string insert =
       std::string("INSERT INTO audit_log(") + kColumns +
       ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
-  std::vector<db::Value> params;
-  params.reserve(16);
-  params.emplace_back(seq);
-  params.emplace_back(std::move(at));
-  params.push_back(db::optional_text(actor.user_id));
-  params.push_back(db::optional_text(actor.username));
-  params.emplace_back(action);
-  params.emplace_back(record_type);
-  params.push_back(db::optional_text(record_id));
-  params.emplace_back(actor.ip);
-  params.emplace_back(actor.request_id);
-  params.push_back(before_text ? db::Value(std::move(*before_text)) : db::Value());
-  params.push_back(after_text ? db::Value(std::move(*after_text)) : db::Value());
-  params.emplace_back(std::move(prev_hash));
-  params.emplace_back(hash);
-  params.push_back(db::optional_text(place.region_code));
-  params.push_back(db::optional_text(place.province_code));
-  params.push_back(db::optional_text(place.organization_id));
-  conn.query(insert, params);
+  conn.query(insert,
+             {db::Value(e.seq), db::Value(e.at), db::optional_text(e.user_id),
+              db::optional_text(e.username), db::Value(e.action), db::Value(e.record_type),
+              db::optional_text(e.record_id), db::Value(e.ip), db::Value(e.request_id),
+              db::optional_text(e.before), db::optional_text(e.after), db::Value(e.prev_hash),
+              db::Value(e.hash), db::optional_text(place.region_code),
+              db::optional_text(place.province_code), db::optional_text(place.organization_id)});
   if (batch) {
-    t_head.seq = seq;
-    t_head.hash = std::move(hash);
+    t_head.seq = e.seq;
+    t_head.hash = std::move(e.hash);
   } else {
-    conn.query("UPDATE audit_head SET hash = $1 WHERE id = 1", {db::Value(hash)});
+    conn.query("UPDATE audit_head SET hash = $1 WHERE id = 1", {db::Value(e.hash)});
   }
 }
 

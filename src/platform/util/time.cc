@@ -1,18 +1,14 @@
 // src/platform/util/time.cc
 #include "platform/util/time.h"
 
-#include <algorithm>
-#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
 namespace jisr::timeutil {
 
-namespace {
-
-// The general path, as it always was: gmtime_r (glibc's takes the time zone lock) and
-// snprintf.
-std::string format_utc_slow(std::int64_t ms) {
+std::string format_utc(Clock::time_point t) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
@@ -21,68 +17,6 @@ std::string format_utc_slow(std::int64_t ms) {
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<int>(ms % 1000));
   return buf;
-}
-
-void put_digits(char* out, std::int64_t value, int width) {
-  for (int k = width - 1; k >= 0; --k) {
-    out[k] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-}
-
-// The text of second `secs` (since 1970, >= 0, before year 10000), "YYYY-MM-DDTHH:MM:SS",
-// into `out` (19 characters): the proleptic Gregorian calendar from a count of days, by
-// 400-year eras of 146,097 days starting on 1 March (the leap day ends an era's year).
-void format_second(std::int64_t secs, char* out) {
-  const std::int64_t days = secs / 86400;
-  const std::int64_t in_day = secs % 86400;
-  const std::int64_t z = days + 719468;  // days since 0000-03-01
-  const std::int64_t era = z / 146097;
-  const std::int64_t doe = z - era * 146097;                                       // [0, 146096]
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
-  const std::int64_t mp = (5 * doy + 2) / 153;                                     // March = 0
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  put_digits(out, year, 4);
-  out[4] = '-';
-  put_digits(out + 5, month, 2);
-  out[7] = '-';
-  put_digits(out + 8, day, 2);
-  out[10] = 'T';
-  put_digits(out + 11, in_day / 3600, 2);
-  out[13] = ':';
-  put_digits(out + 14, in_day / 60 % 60, 2);
-  out[16] = ':';
-  put_digits(out + 17, in_day % 60, 2);
-}
-
-// The last second formatted on this thread: a load formats thousands of times per second.
-struct SecondText {
-  std::int64_t secs = -1;
-  char text[19] = {};
-};
-thread_local SecondText t_second;
-
-}  // namespace
-
-std::string format_utc(Clock::time_point t) {
-  const std::int64_t ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  // 253402300800 s: 10000-01-01T00:00:00Z. Outside [1970, 9999] the general path.
-  if (ms < 0 || ms >= 253402300800000) return format_utc_slow(ms);
-  const std::int64_t secs = ms / 1000;
-  if (t_second.secs != secs) {
-    format_second(secs, t_second.text);
-    t_second.secs = secs;
-  }
-  std::string out(24, '\0');
-  std::copy(t_second.text, t_second.text + 19, out.begin());
-  out[19] = '.';
-  put_digits(out.data() + 20, ms % 1000, 3);
-  out[23] = 'Z';
-  return out;
 }
 
 namespace {

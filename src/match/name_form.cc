@@ -25,6 +25,23 @@ bool is_latin_particle(std::string_view word) {
   return std::find(kLatinParticles.begin(), kLatinParticles.end(), word) != kLatinParticles.end();
 }
 
+// A word that cannot be a name's core: one letter ("E Idrissi", an initial "M."), or two
+// letters beginning with a vowel once doubled letters are read once. Moroccan names have no
+// such core word, but their articles and filiations do ("Es-", "Ou", "Id", "Ag"), so a
+// mistyped article ("Eb-Soussi", "Enn-Naimi", "Ek Bouanani") is still read as one rather
+// than as a rare name word that would outweigh the real ones.
+bool is_latin_particle_like(std::string_view word) {
+  if (is_latin_particle(word)) return true;
+  std::string letters;
+  for (char c : word) {
+    if (letters.empty() || letters.back() != c) letters.push_back(c);
+  }
+  const auto vowel = [](char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+  };
+  return letters.size() == 1 || (letters.size() == 2 && vowel(letters[0]));
+}
+
 bool is_latin_compound_head(std::string_view word) {
   return std::find(kLatinCompoundHeads.begin(), kLatinCompoundHeads.end(), word) !=
          kLatinCompoundHeads.end();
@@ -157,7 +174,7 @@ NameForm analyze_latin(std::string_view utf8) {
     drop_assimilated_article_l(word);
     const std::string phonetic = latin_phonetic(word);
     form.tokens.push_back(
-        {phonetic, skeleton_of_phonetic(phonetic), phonetic, is_latin_particle(word)});
+        {phonetic, skeleton_of_phonetic(phonetic), phonetic, is_latin_particle_like(word)});
   }
   // Whole-name keys are built from the folded letters so that doubled letters at the
   // seam collapse as they would in a glued spelling.

@@ -101,6 +101,26 @@ TEST(AnalyzeName, ParticlesStayAsTokens) {
   EXPECT_EQ(ait_ali.core_size(), 1u);
 }
 
+TEST(AnalyzeName, MistypedArticlesAndLoneLettersAreParticles) {
+  // A one-letter word, or two letters beginning with a vowel (doubled letters read once),
+  // cannot be the core of a Moroccan name: it is an article typed wrong or an initial.
+  for (const char* name : {"Eb-Soussi", "Enn-Naimi", "Ek Bouanani", "E Idrissi", "M. Alaoui",
+                           "Id Belkacem", "Ag Ahmed"}) {
+    const NameForm form = analyze_name(name);
+    ASSERT_EQ(form.tokens.size(), 2u) << name;
+    EXPECT_TRUE(form.tokens[0].particle) << name;
+    EXPECT_FALSE(form.tokens[1].particle) << name;
+    EXPECT_EQ(form.core_size(), 1u) << name;
+  }
+  for (const char* name : {"Ali", "Aya", "Ines", "Omar", "Ya", "Bo"}) {
+    const NameForm form = analyze_name(name);
+    ASSERT_EQ(form.tokens.size(), 1u) << name;
+    EXPECT_FALSE(form.tokens[0].particle) << name;
+  }
+  // The word keeps its place in the glued keys: "Eb-Soussi" still meets "Ebsoussi".
+  EXPECT_FALSE(analyze_name("Eb-Soussi").joined.empty());
+}
+
 TEST(AnalyzeName, NamesBeginningWithAlefLamAreNotSplit) {
   // إلياس is Ilyas, not the article + "yas": one token, with the skeleton of its Latin
   // spellings, while الياسمي (al-Yasmi) keeps its article.

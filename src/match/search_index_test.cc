@@ -251,6 +251,30 @@ TEST(SearchIndex, OneWordQueryDoesNotCountTheOtherNameAsExtra) {
   EXPECT_LT(hits.back().score, hits.front().score);
 }
 
+// A mistyped article ("Eb-" for "Es-") is not a rare name word: read as one, it outweighed the
+// names the searcher typed right, and the index ranked first whoever held it (Abbou, "b").
+TEST(SearchIndex, MistypedArticleDoesNotOutweighTheNames) {
+  SearchIndex index;
+  std::vector<std::uint64_t> ids;
+  std::vector<PersonRecord> records;
+  const char* given[] = {"Ahmed", "Karim", "Youssef", "Hamza", "Omar", "Rachid"};
+  for (std::uint64_t id = 1; id <= 30; ++id) {
+    ids.push_back(id);
+    records.push_back(named("", "", given[id % 6], "Es-Soussi"));
+  }
+  ids.push_back(31);
+  records.push_back(named("", "", "Abdelillah", "Abbou"));
+  ids.push_back(32);
+  records.push_back(named("", "", "Abdelillah", "Es-Soussi"));
+  index.add_all(ids, records, 1);
+  for (const bool rerank : {false, true}) {
+    index.set_rerank(rerank);
+    const auto hits = index.search("Abdelillah Eb-Soussi", 3);
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits.front().id, 32u) << (rerank ? "re-ranked" : "index ranking");
+  }
+}
+
 // add_all() indexes what add() one by one does, whatever the order of the ids.
 TEST(SearchIndex, BulkBuildMatchesOneByOne) {
   SyntheticOptions options;

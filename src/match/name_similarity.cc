@@ -41,19 +41,32 @@ std::array<unsigned char, 16> vowel_gaps(std::string_view phonetic, std::size_t&
   return gaps;
 }
 
-// True when a long vowel written in Arabic is absent from the Latin spelling while the
-// Latin writes a different vowel in the same place (حسين "hsin" vs Hassan "hasan").
-// Arabic omits short vowels, so a Latin vowel with no Arabic counterpart is no conflict.
-bool long_vowels_conflict(std::string_view arabic_phonetic, std::string_view latin_phonetic) {
+// Whether the long vowels Arabic writes (ا و ي, and a word-initial و or ي, which stands for w
+// or y) all appear in the Latin spelling between the same consonants. Arabic omits short
+// vowels, so a Latin vowel with no Arabic counterpart says nothing; an Arabic long vowel with
+// no Latin counterpart does: علوي (Alawi) is not Ali, يسرى (Yousra) is not Saira, فطيمة
+// (Ftima) is a little less Fatma. A vowel written in both, but a different one, is a
+// conflict (حسين "hsin" vs Hassan "hasan"). Only compared when both keys have as many
+// consonants.
+enum class LongVowels { kAgree, kMissing, kConflict };
+LongVowels long_vowels_in_latin(std::string_view arabic_surface, std::string_view arabic_phonetic,
+                                std::string_view latin_phonetic) {
   std::size_t arabic_consonants = 0, latin_consonants = 0;
   const auto arabic = vowel_gaps(arabic_phonetic, arabic_consonants);
   const auto latin = vowel_gaps(latin_phonetic, latin_consonants);
-  if (arabic_consonants != latin_consonants) return false;
-  // The first gap is skipped: initial alef/ain are written inconsistently in Latin.
-  for (std::size_t k = 1; k <= std::min<std::size_t>(arabic_consonants, arabic.size() - 1); ++k) {
-    if (arabic[k] != 0 && latin[k] != 0 && (arabic[k] & latin[k]) == 0) return true;
+  if (arabic_consonants != latin_consonants) return LongVowels::kAgree;
+  // The first gap only when the word begins with و or ي: an initial alef or ain is written
+  // inconsistently in Latin (إدريس / Driss), an initial glide is not (يسرى / Yousra).
+  const auto first = arabic_surface.empty() ? 0 : static_cast<unsigned char>(arabic_surface[0]);
+  const bool initial_glide = first == 0x80 + (0x0648 - 0x0620) || first == 0x80 + (0x064A - 0x0620);
+  LongVowels verdict = LongVowels::kAgree;
+  const std::size_t last = std::min<std::size_t>(arabic_consonants, arabic.size() - 1);
+  for (std::size_t k = initial_glide ? 0 : 1; k <= last; ++k) {
+    if (arabic[k] == 0) continue;
+    if (k > 0 && latin[k] != 0 && (arabic[k] & latin[k]) == 0) return LongVowels::kConflict;
+    if ((arabic[k] & ~latin[k]) != 0) verdict = LongVowels::kMissing;
   }
-  return false;
+  return verdict;
 }
 
 // The consonants of a phonetic key in order, a repeat dropped only when nothing stands
@@ -167,6 +180,10 @@ double same_script_similarity(std::string_view surface_a, std::string_view skele
 // same_consonant_sequence). Above the long-vowel conflict (0.8): the letters agree, only
 // their repetition does not.
 constexpr double kSequenceDiffers = 0.9;
+// Across scripts: a long vowel Arabic writes in one place and Latin another (حسين / Hassan).
+constexpr double kLongVowelConflict = 0.8;
+// Across scripts: a long vowel Arabic writes that the Latin spelling lacks (علوي / Ali).
+constexpr double kLongVowelMissing = 0.9;
 
 double key_similarity(std::string_view surface_a, std::string_view skeleton_a,
                       std::string_view phonetic_a, Script script_a, std::string_view surface_b,
@@ -179,9 +196,11 @@ double key_similarity(std::string_view surface_a, std::string_view skeleton_a,
   if (similarity < 1.0) return similarity;
   if (!same_consonant_sequence(phonetic_a, phonetic_b, is_latin_vowel)) return kSequenceDiffers;
   const bool a_is_arabic = script_a == Script::kArabic;
-  const bool conflict = a_is_arabic ? long_vowels_conflict(phonetic_a, phonetic_b)
-                                    : long_vowels_conflict(phonetic_b, phonetic_a);
-  return conflict ? 0.8 : 1.0;
+  const LongVowels vowels = a_is_arabic ? long_vowels_in_latin(surface_a, phonetic_a, phonetic_b)
+                                        : long_vowels_in_latin(surface_b, phonetic_b, phonetic_a);
+  return vowels == LongVowels::kConflict  ? kLongVowelConflict
+         : vowels == LongVowels::kMissing ? kLongVowelMissing
+                                          : 1.0;
 }
 
 }  // namespace

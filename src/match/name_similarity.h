@@ -12,9 +12,10 @@ namespace jisr::match {
 
 // Similarity of two name tokens. Same script: the phonetic keys (Latin) or canonical
 // letters (Arabic) under vowel_tolerant_similarity(), floored at 0.85 when the consonant
-// skeletons agree. Across scripts: 1 when the skeletons agree and the long vowels Arabic
-// writes do not contradict the Latin vowels (حسين vs Hassan gives 0.8), else the edit
-// similarity of the skeletons.
+// skeletons agree. Across scripts: 1 when the skeletons agree and every long vowel Arabic
+// writes is in the Latin spelling; 0.9 when one is missing (علوي vs Ali) or the consonants
+// repeat differently; 0.8 when Latin writes another vowel there (حسين vs Hassan); else the
+// edit similarity of the skeletons.
 double token_similarity(const NameToken& a, Script script_a, const NameToken& b, Script script_b);
 
 struct NameAgreement {

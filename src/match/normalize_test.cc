@@ -256,6 +256,25 @@ TEST(NameMatching, ConsonantsRepeatedAcrossAVowelCount) {
   EXPECT_GE(name_similarity("Soussi", "Sousi"), 0.85);
 }
 
+// Arabic writes long vowels (ا و ي) and a word-initial glide (و ي); a Latin spelling that
+// lacks one is a weaker match than one that has it, though the consonants agree: علوي is
+// Alaoui, not Ali; يسرى is Yousra, not Saira. Short vowels, which Arabic omits, and an
+// initial alef (إدريس / Driss) say nothing.
+TEST(NameMatching, LongVowelsArabicWritesMustBeInTheLatin) {
+  const std::vector<std::pair<const char*, const char*>> lacking = {
+      {"Ali", "العلوي"}, {"Saira", "يسرى"}, {"Imna", "أمينة"}, {"Fatma", "فطيمة"}};
+  for (const auto& [latin, arabic] : lacking) {
+    EXPECT_LT(name_similarity(latin, arabic), 1.0) << latin << " vs " << arabic;
+    EXPECT_GE(name_similarity(latin, arabic), 0.85) << latin << " vs " << arabic;
+  }
+  const std::vector<std::pair<const char*, const char*>> written = {
+      {"Alaoui", "العلوي"}, {"Yousra", "يسرى"}, {"Amina", "أمينة"}, {"Fatima", "فاطمة"},
+      {"Driss", "إدريس"},   {"Mbark", "مبارك"}, {"Ali", "علي"},     {"Wafae", "وفاء"}};
+  for (const auto& [latin, arabic] : written) {
+    EXPECT_DOUBLE_EQ(name_similarity(latin, arabic), 1.0) << latin << " vs " << arabic;
+  }
+}
+
 TEST(NameMatching, OrderAndPartialNames) {
   const NameAgreement swapped =
       compare_name_forms(analyze_name("Zahra Fatima"), analyze_name("Fatima Zahra"));

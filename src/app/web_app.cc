@@ -172,10 +172,11 @@ void WebApp::register_routes() {
   access_->register_routes(router_, ctx);
   audit::register_routes(router_, ctx);
   org::register_routes(router_, ctx);
-  person::register_routes(router_, ctx,
-                          {[this](const http::Request& r, const std::string& id,
-                                  nlohmann::json& file) { add_casework_sections(r, id, file); }},
-                          people_search_.get());
+  person::register_routes(
+      router_, ctx,
+      {[this](const http::Request& r, const std::string& id, db::Connection& conn,
+              nlohmann::json& file) { add_casework_sections(r, id, conn, file); }},
+      people_search_.get());
   casework::register_routes(router_, ctx);
   dedupreview::register_routes(router_, ctx);
 
@@ -185,9 +186,9 @@ void WebApp::register_routes() {
 }
 
 // The casework sections of a person's file (cases, services, admissions, referrals), for those who
-// may read cases.
+// may read cases. Reads through `conn`, inside the file page's read transaction.
 void WebApp::add_casework_sections(const http::Request& r, const std::string& person_id,
-                                   nlohmann::json& file) {
+                                   db::Connection& conn, nlohmann::json& file) {
   const auto* p = access::principal_of(r);
   if (!p || !p->can(access::Action::kCaseRead)) return;
   const std::string& lang = r.lang;
@@ -195,8 +196,6 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   auto date = [](const std::string& d) {
     return d.size() >= 10 ? d.substr(8, 2) + "/" + d.substr(5, 2) + "/" + d.substr(0, 4) : d;
   };
-  db::Transaction tx(db_, db::TxMode::kRead);  // one snapshot; SQLite checks its cache once
-  auto& conn = tx.conn();
   nlohmann::json cases = nlohmann::json::array();
   for (const auto& c : casework::cases_of_person(conn, *p, person_id)) {
     cases.push_back({{"href", c.href},
@@ -253,7 +252,6 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   }
   file["referrals_section"] = true;
   file["referrals"] = referrals;
-  tx.commit();
   if (p->can(access::Action::kCaseWrite))
     file["new_case_href"] = "/people/" + person_id + "/cases/new";
   if (p->can(access::Action::kAdmissionManage)) {

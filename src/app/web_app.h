@@ -54,7 +54,7 @@ class WebApp {
                                 const std::map<std::string, std::string>& fields);
   void register_routes();
   void add_casework_sections(const http::Request& r, const std::string& person_id,
-                             nlohmann::json& file);
+                             db::Connection& conn, nlohmann::json& file);
 
   WebOptions options_;
   db::Database& db_;

@@ -175,8 +175,8 @@ void append_all(db::Connection& conn, const std::vector<const ReadEntry*>& entri
   // As append(): bumping the head first takes its row lock on PostgreSQL (SQLite holds the
   // write lock already); the head is read and written once for the whole run of entries.
   const auto n = static_cast<std::int64_t>(entries.size());
-  conn.query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1", {db::Value(n)});
-  auto head = conn.query("SELECT seq, hash FROM audit_head WHERE id = 1");
+  auto head = conn.query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash",
+                         {db::Value(n)});
   if (head.empty()) throw db::DbError("audit_head row is missing");
   Entry e;
   e.seq = *db::as_int(head.rows[0][0]) - n;

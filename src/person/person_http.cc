@@ -494,20 +494,22 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
       }
     }
     const auto& p = access::require(r, Action::kPersonRead);
-    const Person person = service->open_file(p, access::actor_of(r), r.param("id"));
-    if (person.status == "merged" && person.merged_into) {
-      return http::Response::redirect("/people/" + *person.merged_into +
-                                      "?merged_from=" + http::percent_encode(person.id));
-    }
-    // relations() and the sections borrow their own connections: they run while this handler
-    // holds none, or requests holding one and waiting for a second would drain the pool.
-    const auto related = service->relations(p, person.id);
     nlohmann::json file;
     {
-      // One read transaction for the file's queries: one snapshot, and SQLite checks its
-      // page cache once instead of once per query (the access log writes between them).
+      // The whole file in one read transaction on one connection (the person, its relations,
+      // its history, the other modules' sections): one snapshot, and SQLite checks its page
+      // cache once per page instead of once per query — each commit of the access log by
+      // another connection empties it. Nothing in it borrows a second connection (requests
+      // holding one and waiting for another would drain the pool); the access-log entry is
+      // queued (audit::Deferred) and waited for after the handler.
       db::Transaction tx(ctx.db, db::TxMode::kRead);
       auto& conn = tx.conn();
+      const Person person = service->open_file(conn, p, access::actor_of(r), r.param("id"));
+      if (person.status == "merged" && person.merged_into) {
+        return http::Response::redirect("/people/" + *person.merged_into +
+                                        "?merged_from=" + http::percent_encode(person.id));
+      }
+      const auto related = service->relations(conn, p, person.id);
       file = summary(ctx, conn, r.lang, person);
       if (auto from = r.query("merged_from")) {
         auto merged = find_visible(conn, p, *from);
@@ -546,10 +548,10 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx,
                            {"action_label", ctx.catalogs.get(r.lang, "audit.action." + e.action)}});
       }
       file["history"] = history;
+      if (p.can(Action::kPersonWrite)) file["edit_href"] = "/people/" + person.id + "/edit";
+      for (const auto& section : sections) section(r, person.id, conn, file);
       tx.commit();
     }
-    if (p.can(Action::kPersonWrite)) file["edit_href"] = "/people/" + person.id + "/edit";
-    for (const auto& section : sections) section(r, person.id, file);
     return ctx.pages.render(r, 200, "person/file", "person.page.file", "people", file);
   });
 

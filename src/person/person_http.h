@@ -5,15 +5,17 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "platform/db/database.h"
 #include "platform/http/router.h"
 #include "platform/web/module.h"
 
 namespace jisr::person {
 
 // Other modules add sections (cases, admissions, referrals) to a person's file: each
-// contributor returns JSON for the file template, keyed by section name.
-using FileSection =
-    std::function<void(const http::Request&, const std::string& person_id, nlohmann::json& file)>;
+// contributor returns JSON for the file template, keyed by section name. It reads through
+// `conn`, inside the file page's one read transaction (it must not commit it).
+using FileSection = std::function<void(const http::Request&, const std::string& person_id,
+                                       db::Connection& conn, nlohmann::json& file)>;
 
 class PersonSearch;
 

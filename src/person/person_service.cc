@@ -328,6 +328,15 @@ Person PersonService::open_file(const access::Principal& by, const audit::Actor&
   return *p;
 }
 
+Person PersonService::open_file(db::Connection& conn, const access::Principal& by,
+                                const audit::Actor& actor, const std::string& id) {
+  if (!by.can(access::Action::kPersonRead)) throw Forbidden();
+  auto p = find_visible(conn, by, id);
+  if (!p) throw NotFound();
+  audit::record(db_, actor, "view", "person", p->id, nullptr, place_of(*p));
+  return *p;
+}
+
 Person PersonService::update(const access::Principal& by, const audit::Actor& actor,
                              const std::string& id, const PersonInput& in,
                              std::int64_t expected_version) {
@@ -468,13 +477,19 @@ void PersonService::add_relation(const access::Principal& by, const audit::Actor
 std::vector<PersonService::Relation> PersonService::relations(const access::Principal& by,
                                                               const std::string& person_id) {
   auto lease = db_.acquire();
+  return relations(*lease, by, person_id);
+}
+
+std::vector<PersonService::Relation> PersonService::relations(db::Connection& conn,
+                                                              const access::Principal& by,
+                                                              const std::string& person_id) {
   std::vector<db::Value> params = {db::Value(person_id)};
   const auto where = scope_condition(by, "p", params);
-  auto rows = lease->query("SELECT " + columns() +
-                               ", r.kind FROM person_relations r JOIN people p ON p.id = "
-                               "r.related_person_id WHERE r.person_id = $1 AND " +
-                               where,
-                           params);
+  auto rows = conn.query("SELECT " + columns() +
+                             ", r.kind FROM person_relations r JOIN people p ON p.id = "
+                             "r.related_person_id WHERE r.person_id = $1 AND " +
+                             where,
+                         params);
   std::vector<Relation> out;
   for (const auto& row : rows.rows) {
     out.push_back({from_row(row), db::text_or(row.back(), "")});

@@ -71,6 +71,12 @@ class PersonService {
   // Opens a file: person.read and in scope (else NotFound); writes a "view" entry to the
   // access log.
   Person open_file(const access::Principal& by, const audit::Actor& actor, const std::string& id);
+  // The same on the caller's connection `conn` (the file page reads the whole file in one
+  // read transaction). The entry is queued by audit::record: under an audit::Deferred (an
+  // HTTP request) it is waited for before the response leaves; otherwise record() waits here
+  // for a commit on another connection of the pool while `conn` stays borrowed.
+  Person open_file(db::Connection& conn, const access::Principal& by, const audit::Actor& actor,
+                   const std::string& id);
 
   // Edits if `expected_version` is current (else Conflict "stale_version").
   Person update(const access::Principal& by, const audit::Actor& actor, const std::string& id,
@@ -152,6 +158,9 @@ class PersonService {
     std::string kind;
   };
   std::vector<Relation> relations(const access::Principal& by, const std::string& person_id);
+  // The same on the caller's connection (inside its transaction).
+  std::vector<Relation> relations(db::Connection& conn, const access::Principal& by,
+                                  const std::string& person_id);
 
  private:
   std::vector<DuplicateCandidate> duplicates(db::Connection& conn, const access::Principal& by,

@@ -94,8 +94,10 @@ Lease Database::acquire() {
   if (waited) ++state_->waited_total;
   ++state_->acquired_total;
   if (!state_->idle.empty()) {
-    auto conn = std::move(state_->idle.front());
-    state_->idle.pop_front();
+    // The connection returned last: its SQLite page cache is the likeliest to be still valid
+    // (any commit by another connection empties it) and to hold the pages wanted.
+    auto conn = std::move(state_->idle.back());
+    state_->idle.pop_back();
     ++state_->in_use;
     return Lease(this, std::move(conn));
   }
@@ -283,8 +285,9 @@ Transaction::Transaction(Database& db, TxMode mode) {
   lease_.emplace(db.acquire());
   conn_ = &**lease_;
   try {
-    if (db.dialect() == Dialect::kSqlite && mode == TxMode::kWrite) {
-      conn_->exec_script("BEGIN IMMEDIATE");
+    if (db.dialect() == Dialect::kSqlite) {
+      // Statements the connection prepared once and keeps (exec_script parses every time).
+      conn_->query(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
     } else {
       conn_->exec_script("BEGIN");
     }
@@ -325,7 +328,11 @@ void Transaction::commit() {
     return;
   }
   // A failed COMMIT throws; the destructor will try ROLLBACK and it is never silently retried.
-  conn_->exec_script("COMMIT");
+  if (conn_->dialect() == Dialect::kSqlite) {
+    conn_->query("COMMIT");
+  } else {
+    conn_->exec_script("COMMIT");
+  }
   done_ = true;
 }
 

@@ -97,6 +97,38 @@ TEST_F(TempDb, ConnectionIsReusedAfterRelease) {
   EXPECT_EQ(db_->stats().open, 1);
 }
 
+TEST_F(TempDb, PoolHandsOutTheConnectionReturnedLast) {
+  // Its SQLite page cache is the warmest: the last returned goes out first.
+  Connection* first = nullptr;
+  Connection* second = nullptr;
+  {
+    auto a = db_->acquire();
+    auto b = db_->acquire();
+    first = &*a;
+    second = &*b;
+  }  // b is returned first, then a
+  {
+    auto c = db_->acquire();
+    EXPECT_EQ(&*c, first);
+  }
+  auto d = db_->acquire();
+  EXPECT_EQ(&*d, first);
+  auto e = db_->acquire();
+  EXPECT_EQ(&*e, second);
+}
+
+TEST_F(TempDb, TransactionsKeepWorkingThroughPreparedBeginAndCommit) {
+  db_->acquire()->exec_script("CREATE TABLE pc(v INTEGER)");
+  for (int i = 0; i < 3; ++i) {
+    Transaction tx(*db_, i % 2 ? TxMode::kWrite : TxMode::kRead);
+    tx.query("INSERT INTO pc(v) VALUES ($1)", {Value(std::int64_t{i})});
+    if (i < 2) tx.commit();  // the third rolls back
+  }
+  auto c = db_->acquire();
+  EXPECT_EQ(as_int(c->query("SELECT count(*) FROM pc").rows[0][0]), 2);
+  EXPECT_TRUE(c->alive());  // no transaction left open
+}
+
 TEST_F(TempDb, ForEachStreamsRows) {
   auto c = db_->acquire();
   c->exec_script("CREATE TABLE n(v INTEGER); INSERT INTO n VALUES (1),(2),(3);");

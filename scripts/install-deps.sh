@@ -37,7 +37,7 @@ packages=(
   build-essential cmake pkg-config ccache git
   librestinio-dev libasio-dev libhttp-parser-dev libfmt-dev libspdlog-dev
   libkainjow-mustache-dev nlohmann-json3-dev libcli11-dev libsodium-dev libicu-dev
-  libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev
+  libsqlite3-dev sqlite3 libpq-dev libxlsxwriter-dev libmimalloc2.0
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-noto-core
 )

@@ -99,6 +99,10 @@ bool expansion_order(const std::pair<double, std::uint32_t>& x,
 std::atomic<std::uint64_t> next_serial{1};
 
 struct Scratch {
+  // Per person slot: scored already by this walk (one byte: with 32 request threads at 1M
+  // people, per-thread float arrays came to 8 MB a thread, a quarter of the server's RSS).
+  std::vector<std::uint8_t> seen;
+  // Per person slot, for the exhaustive path only (allocated when a thread first takes it).
   std::vector<float> total, best;
   std::vector<std::uint32_t> touched, touched_word;
   // Per dictionary word: bigrams shared with the query word being expanded (a dense counter
@@ -558,10 +562,7 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
   const double allowed_tokens = 2.0 * static_cast<double>(std::max<std::size_t>(words.size(), 2));
 
   thread_local Scratch scratch;
-  if (scratch.total.size() < slot_ids_.size()) {
-    scratch.total.resize(slot_ids_.size(), 0.0f);
-    scratch.best.resize(slot_ids_.size(), 0.0f);
-  }
+  if (scratch.seen.size() < slot_ids_.size()) scratch.seen.resize(slot_ids_.size(), 0);
   const double people = static_cast<double>(std::max<std::size_t>(alive_, 1));
   // Expand each query word into similar dictionary words, with its rarity weight.
   struct Expanded {
@@ -766,7 +767,7 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
       return x.score != y.score ? x.score > y.score : x.id < y.id;
     };
     std::vector<SearchHit> scored;    // every person scored so far, exactly
-    std::vector<std::uint32_t> seen;  // their slots (flagged in scratch.best)
+    std::vector<std::uint32_t> seen;  // their slots (flagged in scratch.seen)
     std::optional<std::vector<SearchHit>> answer;
     // Each pass walks one driver completely (unless it stops early): afterwards everyone
     // holding the driver's words is scored, so the bound for the unseen falls.
@@ -831,8 +832,8 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
         } else {
           std::push_heap(cursors.begin(), cursors.end(), later);
         }
-        if (scratch.best[slot] != 0.0f || !slot_alive_[slot]) continue;
-        scratch.best[slot] = 1.0f;
+        if (scratch.seen[slot] != 0 || !slot_alive_[slot]) continue;
+        scratch.seen[slot] = 1;
         seen.push_back(slot);
         const std::uint64_t id = slot_ids_[slot];
         if (accept && !accept(id)) continue;
@@ -862,13 +863,17 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
         break;
       }
     }
-    for (const std::uint32_t slot : seen) scratch.best[slot] = 0.0f;
+    for (const std::uint32_t slot : seen) scratch.seen[slot] = 0;
     if (answer) {
       for (SearchHit& hit : *answer) hit.score = std::clamp(hit.score, 0.0, 1.0);
       return *answer;
     }
   }
   // Slow path: score every candidate, word by word.
+  if (scratch.total.size() < slot_ids_.size()) {
+    scratch.total.resize(slot_ids_.size(), 0.0f);
+    scratch.best.resize(slot_ids_.size(), 0.0f);
+  }
   const std::size_t enough = std::max<std::size_t>(64, 20 * k);
   for (const Expanded& e : expanded) {
     const auto weight = static_cast<float>(e.weight);

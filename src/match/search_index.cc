@@ -612,6 +612,7 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
           if (similarity >= kFuzzyFloor) entry.similar.push_back({similarity, token});
         }
         std::sort(entry.similar.begin(), entry.similar.end(), expansion_order);
+        if (entry.similar.size() > kMaxFuzzy) entry.similar.resize(kMaxFuzzy);
         entry.dictionary_size = tokens_.size();
       }
       similar = entry.similar;
@@ -637,6 +638,10 @@ std::vector<SearchHit> SearchIndex::candidates_locked(
       }
       scratch.shared_touched.clear();
       std::sort(similar.begin(), similar.end(), expansion_order);
+      // Only the first kMaxFuzzy are ever used, and the order is total, so the memo keeps no
+      // more: the best kMaxFuzzy of these and of later words are the best of all (a short
+      // skeleton has hundreds of look-alikes; 32 threads each kept them all).
+      if (similar.size() > kMaxFuzzy) similar.resize(kMaxFuzzy);
       memo.words.emplace(word, ExpansionMemo::Entry{tokens_.size(), similar});
     }
     if (similar.size() > kMaxFuzzy) similar.resize(kMaxFuzzy);

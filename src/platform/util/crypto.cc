@@ -3,8 +3,11 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <atomic>
+#include <semaphore>
 #include <stdexcept>
+#include <thread>
 
 namespace jisr::crypto {
 namespace {
@@ -20,7 +23,49 @@ std::size_t memlimit() {
                                                         : crypto_pwhash_MEMLIMIT_INTERACTIVE;
 }
 
+// At most password_hash_parallelism() Argon2id calls at once. Each holds its memory (64 MiB
+// with the interactive profile, 256 MiB moderate) for its whole run and is CPU-bound: more at
+// once than cores adds memory, not logins per second. Eight concurrent logins held 512 MiB
+// and took the 1M bench's server past its 1 GB budget (bench/RESULTS.md).
+constexpr std::ptrdiff_t kMaxParallelism = 64;
+std::ptrdiff_t parallelism() {
+  static const std::ptrdiff_t n = std::clamp<std::ptrdiff_t>(
+      static_cast<std::ptrdiff_t>(std::thread::hardware_concurrency()), 2, kMaxParallelism);
+  return n;
+}
+std::counting_semaphore<kMaxParallelism>& gate() {
+  static std::counting_semaphore<kMaxParallelism> semaphore(parallelism());
+  return semaphore;
+}
+std::atomic<std::size_t> g_running{0}, g_peak{0};
+
+// Holds one place of the gate for the lifetime of one Argon2id call.
+class GatePass {
+ public:
+  GatePass() {
+    gate().acquire();
+    const std::size_t now = g_running.fetch_add(1) + 1;
+    std::size_t peak = g_peak.load();
+    while (now > peak && !g_peak.compare_exchange_weak(peak, now)) {
+    }
+  }
+  ~GatePass() {
+    g_running.fetch_sub(1);
+    gate().release();
+  }
+  GatePass(const GatePass&) = delete;
+  GatePass& operator=(const GatePass&) = delete;
+};
+
 }  // namespace
+
+std::size_t password_hash_parallelism() {
+  return static_cast<std::size_t>(parallelism());
+}
+
+std::size_t password_hash_peak_for_testing() {
+  return g_peak.load();
+}
 
 void init() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
@@ -56,6 +101,7 @@ void set_password_profile(PasswordProfile profile) {
 
 std::string hash_password(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];
+  const GatePass pass;
   if (crypto_pwhash_str(out, password.data(), password.size(), opslimit(), memlimit()) != 0) {
     throw std::runtime_error("out of memory while hashing a password");
   }
@@ -64,6 +110,7 @@ std::string hash_password(std::string_view password) {
 
 bool verify_password(std::string_view hash, std::string_view password) {
   const std::string h(hash);  // crypto_pwhash_str_verify wants a NUL-terminated string
+  const GatePass pass;
   return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -29,5 +29,10 @@ void set_password_profile(PasswordProfile profile);
 std::string hash_password(std::string_view password);
 bool verify_password(std::string_view hash, std::string_view password);
 bool password_needs_rehash(std::string_view hash);
+// hash_password() and verify_password() run at most this many at once (the number of cores,
+// at least 2); further callers wait. Each Argon2id call holds its memory for its whole run.
+std::size_t password_hash_parallelism();
+// Tests only: the most hash or verify calls that have run at once in this process.
+std::size_t password_hash_peak_for_testing();
 
 }  // namespace jisr::crypto

@@ -7,9 +7,11 @@
 #include <thread>
 
 #include <cstring>
+#include <exception>
 #include <unordered_set>
 
 #include "platform/log/log.h"
+#include "platform/util/bounded_queue.h"
 #include "platform/util/time.h"
 
 namespace jisr::person {
@@ -38,6 +40,9 @@ constexpr const char* kIndexColumns =
 // Re-read this many change-log numbers behind the last one at start, so that writes in
 // flight while the server loaded are not missed.
 constexpr std::int64_t kStartWindow = 64;
+// Thrown inside the start-up scan's row callback to leave it when the load was cancelled.
+struct LoadCancelled {};
+
 // At most this many gaps are remembered (the oldest are given up first).
 constexpr std::size_t kMaxGaps = 4096;
 
@@ -229,18 +234,66 @@ PersonSearch::LoadStats PersonSearch::load() {
     slot_region_.reserve(n);
     slot_of_.reserve(n);  // a million inserts otherwise rehash the table ~20 times
   }
-  lease->for_each(std::string("SELECT ") + kIndexColumns + " FROM people", {},
-                  [&](const std::vector<db::Value>& row) {
-                    match::PersonRecord r;
-                    r.first_name_ar = db::text_or(row[1], "");
-                    r.last_name_ar = db::text_or(row[2], "");
-                    r.first_name_lat = db::text_or(row[3], "");
-                    r.last_name_lat = db::text_or(row[4], "");
-                    r.province = db::text_or(row[5], "");
-                    apply(db::text_or(row[0], ""), r, db::text_or(row[6], ""),
-                          db::text_or(row[7], "active"), db::as_text(row[8]), &bulk);
-                    ++count;
-                  });
+  // The scan runs on a thread of its own and hands its rows over in batches, so that reading
+  // SQLite and indexing (the id map, mostly) overlap: 1M people start in ~2/3 of the time.
+  struct Row {
+    std::string id;
+    match::PersonRecord record;
+    std::string region, status;
+    std::optional<std::string> merged_into;
+  };
+  constexpr std::size_t kBatch = 2048;
+  util::BoundedQueue<std::vector<Row>> batches(8);
+  std::exception_ptr scan_error;
+  std::thread scanner([&] {
+    try {
+      std::vector<Row> batch;
+      batch.reserve(kBatch);
+      lease->for_each(std::string("SELECT ") + kIndexColumns + " FROM people", {},
+                      [&](const std::vector<db::Value>& row) {
+                        Row r;
+                        r.id = db::text_or(row[0], "");
+                        r.record.first_name_ar = db::text_or(row[1], "");
+                        r.record.last_name_ar = db::text_or(row[2], "");
+                        r.record.first_name_lat = db::text_or(row[3], "");
+                        r.record.last_name_lat = db::text_or(row[4], "");
+                        r.record.province = db::text_or(row[5], "");
+                        r.region = db::text_or(row[6], "");
+                        r.status = db::text_or(row[7], "active");
+                        r.merged_into = db::as_text(row[8]);
+                        batch.push_back(std::move(r));
+                        if (batch.size() == kBatch) {
+                          if (!batches.push(std::move(batch))) throw LoadCancelled();
+                          batch = {};
+                          batch.reserve(kBatch);
+                        }
+                      });
+      if (!batch.empty()) batches.push(std::move(batch));
+      batches.close();
+    } catch (const LoadCancelled&) {
+    } catch (...) {
+      scan_error = std::current_exception();
+      batches.cancel();
+    }
+  });
+  {
+    // Whatever happens below, the scanner stops and is joined before `lease` is given back.
+    struct JoinScanner {
+      util::BoundedQueue<std::vector<Row>>& batches;
+      std::thread& scanner;
+      ~JoinScanner() {
+        batches.cancel();
+        scanner.join();
+      }
+    } join_scanner{batches, scanner};
+    while (auto batch = batches.pop()) {
+      for (Row& r : *batch) {
+        apply(r.id, std::move(r.record), r.region, r.status, r.merged_into, &bulk);
+        ++count;
+      }
+    }
+  }
+  if (scan_error) std::rethrow_exception(scan_error);
   // Each distinct spelling is analysed once, on every core: start-up stays within seconds
   // at a million people.
   index_.add_all(bulk.slots, bulk.records, std::max(1u, std::thread::hardware_concurrency()));

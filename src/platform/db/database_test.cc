@@ -138,6 +138,18 @@ TEST_F(TempDb, ForEachStreamsRows) {
   EXPECT_EQ(sum, 5);
 }
 
+TEST_F(TempDb, ForEachLeftByAnExceptionHoldsNoSnapshot) {
+  auto a = db_->acquire();
+  auto b = db_->acquire();
+  a->exec_script("CREATE TABLE n(v INTEGER); INSERT INTO n VALUES (1),(2),(3);");
+  struct Stop {};
+  EXPECT_THROW(a->for_each("SELECT v FROM n", {}, [](const std::vector<Value>&) { throw Stop{}; }),
+               Stop);
+  b->query("INSERT INTO n VALUES (4)");
+  // An active statement would keep `a` on the snapshot it started, without the new row.
+  EXPECT_EQ(as_int(a->query("SELECT count(*) FROM n").rows[0][0]), 4);
+}
+
 TEST_F(TempDb, MigrationsApplyOnceInOrder) {
   std::vector<Migration> ms = migrations_from_files({
       {"migrations/0002_b.sql", "INSERT INTO a VALUES (2);"},

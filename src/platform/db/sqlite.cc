@@ -202,6 +202,12 @@ class SqliteConnection final : public Connection {
       const int n = sqlite3_column_count(stmt);
       for (int i = 0; i < n; ++i) columns->emplace_back(sqlite3_column_name(stmt, i));
     }
+    // A row callback that throws must not leave the statement active: it would hold its read
+    // snapshot after the connection went back to the pool.
+    struct ResetOnExit {
+      sqlite3_stmt* stmt;
+      ~ResetOnExit() { sqlite3_reset(stmt); }
+    } reset_on_exit{stmt};
     for (;;) {
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_ROW) {
@@ -213,7 +219,6 @@ class SqliteConnection final : public Connection {
         fail(db_.get(), rc, "statement failed");
       }
     }
-    sqlite3_reset(stmt);
   }
 
   DbPtr db_;

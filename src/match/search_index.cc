@@ -181,29 +181,42 @@ void SearchIndex::add_tokens_locked(std::uint64_t id, const std::vector<std::uin
   ++alive_;
 }
 
+void SearchIndex::BulkLoad::reserve(std::size_t people) {
+  ids_.reserve(people);
+  person_names_.reserve(people);
+}
+
+std::uint32_t SearchIndex::BulkLoad::name_id(const std::string& text) {
+  if (text.empty()) return kNoName;
+  if (auto it = name_of_.find(text); it != name_of_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(names_.size());
+  names_.push_back(text);
+  name_of_.emplace(names_.back(), id);
+  return id;
+}
+
+void SearchIndex::BulkLoad::add(std::uint64_t id, const PersonRecord& r) {
+  ids_.push_back(id);
+  person_names_.push_back({name_id(r.first_name_ar), name_id(r.first_name_lat),
+                           name_id(r.last_name_ar), name_id(r.last_name_lat)});
+}
+
 void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
                           const std::vector<PersonRecord>& records, unsigned threads) {
   if (ids.size() != records.size())
     throw std::invalid_argument("SearchIndex::add_all: ids and records differ in size");
+  BulkLoad bulk;
+  bulk.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) bulk.add(ids[i], records[i]);
+  add_all(std::move(bulk), threads);
+}
+
+void SearchIndex::add_all(BulkLoad&& bulk, unsigned threads) {
   // Distinct spellings: a registry holds a few thousand to a few hundred thousand, each
   // shared by many people, so each is analysed once.
-  std::unordered_map<std::string_view, std::uint32_t> name_of;
-  std::vector<std::string_view> names;
-  std::vector<std::array<std::uint32_t, 4>> person_names(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const PersonRecord& r = records[i];
-    const std::array<const std::string*, 4> fields = {&r.first_name_ar, &r.first_name_lat,
-                                                      &r.last_name_ar, &r.last_name_lat};
-    for (std::size_t f = 0; f < 4; ++f) {
-      if (fields[f]->empty()) {
-        person_names[i][f] = kNoName;
-        continue;
-      }
-      auto [it, inserted] = name_of.emplace(*fields[f], static_cast<std::uint32_t>(names.size()));
-      if (inserted) names.push_back(*fields[f]);
-      person_names[i][f] = it->second;
-    }
-  }
+  const std::deque<std::string>& names = bulk.names_;
+  const std::vector<std::uint64_t>& ids = bulk.ids_;
+  const std::vector<std::array<std::uint32_t, 4>>& person_names = bulk.person_names_;
   std::vector<NameForm> analysed(names.size());
   const unsigned workers = std::max(1u, std::min<unsigned>(threads, 64));
   {
@@ -217,7 +230,7 @@ void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
     for (std::size_t n = 0; n < names.size(); n += workers) analysed[n] = analyze_name(names[n]);
     for (std::thread& t : pool) t.join();
   }
-  std::vector<std::size_t> order(records.size());
+  std::vector<std::size_t> order(ids.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
@@ -232,9 +245,9 @@ void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
     name_id[n] = intern_name(std::string(names[n]), &analysed[n]);
   }
   // One pass to size every posting list, one to fill them.
-  std::vector<std::vector<std::uint32_t>> person_tokens(records.size());
+  std::vector<std::vector<std::uint32_t>> person_tokens(ids.size());
   std::vector<std::uint32_t> counts(tokens_.size(), 0);
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
     std::vector<std::uint32_t>& tokens = person_tokens[i];
     for (const std::uint32_t n : person_names[i]) {
       if (n != kNoName) tokens.insert(tokens.end(), name_tokens[n].begin(), name_tokens[n].end());
@@ -246,12 +259,12 @@ void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
   }
   for (std::size_t t = 0; t < counts.size(); ++t)
     postings_[t].reserve(postings_[t].size() + counts[t]);
-  slot_ids_.reserve(slot_ids_.size() + records.size());
-  slot_token_start_.reserve(slot_token_start_.size() + records.size());
-  slot_token_count_.reserve(slot_token_count_.size() + records.size());
-  slot_alive_.reserve(slot_alive_.size() + records.size());
-  slot_names_.reserve(slot_names_.size() + records.size());
-  slot_of_id_.reserve(slot_of_id_.size() + records.size());
+  slot_ids_.reserve(slot_ids_.size() + ids.size());
+  slot_token_start_.reserve(slot_token_start_.size() + ids.size());
+  slot_token_count_.reserve(slot_token_count_.size() + ids.size());
+  slot_alive_.reserve(slot_alive_.size() + ids.size());
+  slot_names_.reserve(slot_names_.size() + ids.size());
+  slot_of_id_.reserve(slot_of_id_.size() + ids.size());
   for (const std::size_t i : order) {
     SlotNames slot_names;
     for (std::size_t f = 0; f < 4; ++f)
@@ -260,6 +273,10 @@ void SearchIndex::add_all(const std::vector<std::uint64_t>& ids,
     add_tokens_locked(ids[i], person_tokens[i], slot_names);
     std::vector<std::uint32_t>().swap(person_tokens[i]);
   }
+  std::unordered_map<std::string_view, std::uint32_t>().swap(bulk.name_of_);
+  std::deque<std::string>().swap(bulk.names_);
+  std::vector<std::uint64_t>().swap(bulk.ids_);
+  std::vector<std::array<std::uint32_t, 4>>().swap(bulk.person_names_);
 }
 
 bool SearchIndex::remove_locked(std::uint64_t id) {

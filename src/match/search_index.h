@@ -27,6 +27,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -69,6 +70,34 @@ class SearchIndex {
   // records.size(); throws std::invalid_argument otherwise.
   void add_all(const std::vector<std::uint64_t>& ids, const std::vector<PersonRecord>& records,
                unsigned threads = 1);
+
+  // People gathered for one add_all without keeping their records: each person's four
+  // names are interned as they arrive (a name spelling is stored once, however many people
+  // share it). Lets a caller that streams a million people overlap this work with reading
+  // them, and keeps only the distinct spellings in memory. Not thread-safe.
+  class BulkLoad {
+   public:
+    BulkLoad() = default;
+    BulkLoad(const BulkLoad&) = delete;
+    BulkLoad& operator=(const BulkLoad&) = delete;
+    // Room for `people` people.
+    void reserve(std::size_t people);
+    // Adds `id` with the given and family names of `record` (its other fields are not
+    // indexed).
+    void add(std::uint64_t id, const PersonRecord& record);
+    std::size_t size() const { return ids_.size(); }
+
+   private:
+    friend class SearchIndex;
+    std::uint32_t name_id(const std::string& text);
+
+    std::deque<std::string> names_;  // a deque: name_of_'s views stay valid as it grows
+    std::unordered_map<std::string_view, std::uint32_t> name_of_;
+    std::vector<std::uint64_t> ids_;
+    std::vector<std::array<std::uint32_t, 4>> person_names_;  // given ar/lat, family ar/lat
+  };
+  // The same as add_all(ids, records, threads) for the people of `bulk`, which it empties.
+  void add_all(BulkLoad&& bulk, unsigned threads = 1);
 
   // Replaces the indexed names of `id` (adds it when absent).
   void update(std::uint64_t id, const PersonRecord& record);

@@ -148,7 +148,7 @@ std::uint32_t PersonSearch::resolve(std::uint32_t slot) const {
   return slot;
 }
 
-void PersonSearch::apply(const std::string& id, match::PersonRecord record,
+void PersonSearch::apply(const std::string& id, const match::PersonRecord& record,
                          const std::string& region, const std::string& status,
                          const std::optional<std::string>& merged_into, BulkAdd* bulk) {
   const auto ulid = parse_id(id);
@@ -178,8 +178,7 @@ void PersonSearch::apply(const std::string& id, match::PersonRecord record,
   // The index has its own lock; never taken while holding slots_mutex_ exclusively.
   if (!merged || survivor) {
     if (bulk) {
-      bulk->slots.push_back(slot);
-      bulk->records.push_back(std::move(record));
+      bulk->load.add(slot, record);
     } else {
       index_.update(slot, record);
     }
@@ -226,8 +225,7 @@ PersonSearch::LoadStats PersonSearch::load() {
           .rows[0][0]);
   if (rows_hint && *rows_hint > 0 && *rows_hint < (std::int64_t{1} << 26)) {
     const auto n = static_cast<std::size_t>(*rows_hint);
-    bulk.slots.reserve(n);
-    bulk.records.reserve(n);
+    bulk.load.reserve(n);
     std::unique_lock lock(slots_mutex_);
     slot_id_.reserve(n);
     slot_province_.reserve(n);
@@ -250,16 +248,16 @@ PersonSearch::LoadStats PersonSearch::load() {
       std::vector<Row> batch;
       batch.reserve(kBatch);
       lease->for_each(std::string("SELECT ") + kIndexColumns + " FROM people", {},
-                      [&](const std::vector<db::Value>& row) {
+                      [&](std::vector<db::Value>& row) {
                         Row r;
-                        r.id = db::text_or(row[0], "");
-                        r.record.first_name_ar = db::text_or(row[1], "");
-                        r.record.last_name_ar = db::text_or(row[2], "");
-                        r.record.first_name_lat = db::text_or(row[3], "");
-                        r.record.last_name_lat = db::text_or(row[4], "");
-                        r.record.province = db::text_or(row[5], "");
-                        r.region = db::text_or(row[6], "");
-                        r.status = db::text_or(row[7], "active");
+                        r.id = db::text_or(std::move(row[0]), "");
+                        r.record.first_name_ar = db::text_or(std::move(row[1]), "");
+                        r.record.last_name_ar = db::text_or(std::move(row[2]), "");
+                        r.record.first_name_lat = db::text_or(std::move(row[3]), "");
+                        r.record.last_name_lat = db::text_or(std::move(row[4]), "");
+                        r.record.province = db::text_or(std::move(row[5]), "");
+                        r.region = db::text_or(std::move(row[6]), "");
+                        r.status = db::text_or(std::move(row[7]), "active");
                         r.merged_into = db::as_text(row[8]);
                         batch.push_back(std::move(r));
                         if (batch.size() == kBatch) {
@@ -288,7 +286,7 @@ PersonSearch::LoadStats PersonSearch::load() {
     } join_scanner{batches, scanner};
     while (auto batch = batches.pop()) {
       for (Row& r : *batch) {
-        apply(r.id, std::move(r.record), r.region, r.status, r.merged_into, &bulk);
+        apply(r.id, r.record, r.region, r.status, r.merged_into, &bulk);
         ++count;
       }
     }
@@ -296,7 +294,7 @@ PersonSearch::LoadStats PersonSearch::load() {
   if (scan_error) std::rethrow_exception(scan_error);
   // Each distinct spelling is analysed once, on every core: start-up stays within seconds
   // at a million people.
-  index_.add_all(bulk.slots, bulk.records, std::max(1u, std::thread::hardware_concurrency()));
+  index_.add_all(std::move(bulk.load), std::max(1u, std::thread::hardware_concurrency()));
   LoadStats stats;
   stats.people = count;
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

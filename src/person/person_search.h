@@ -121,10 +121,9 @@ class PersonSearch {
   // With `bulk`, the names are queued there for one SearchIndex::add_all (start-up) instead
   // of being indexed one by one.
   struct BulkAdd {
-    std::vector<std::uint64_t> slots;
-    std::vector<match::PersonRecord> records;
+    match::SearchIndex::BulkLoad load;  // slots and names
   };
-  void apply(const std::string& id, match::PersonRecord record, const std::string& region,
+  void apply(const std::string& id, const match::PersonRecord& record, const std::string& region,
              const std::string& status, const std::optional<std::string>& merged_into,
              BulkAdd* bulk = nullptr);
   std::uint32_t slot_for(const Ulid& id);  // requires the exclusive lock; creates the slot

@@ -56,6 +56,11 @@ std::string text_or(const Value& v, std::string fallback) {
   return t ? *t : std::move(fallback);
 }
 
+std::string text_or(Value&& v, std::string fallback) {
+  if (auto* s = std::get_if<std::string>(&v)) return std::move(*s);
+  return text_or(static_cast<const Value&>(v), std::move(fallback));
+}
+
 // ---- pool ---------------------------------------------------------------------------------
 
 struct Database::State {

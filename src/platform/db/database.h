@@ -86,6 +86,8 @@ std::optional<std::string> as_text(const Value& v);
 std::optional<std::int64_t> as_int(const Value& v);
 std::optional<double> as_real(const Value& v);
 std::string text_or(const Value& v, std::string fallback);
+// The same, moving the text out of `v` instead of copying it (rows of for_each).
+std::string text_or(Value&& v, std::string fallback);
 
 // One open connection. Not thread-safe: a connection is used by one thread at a time,
 // through a lease from the Database pool.
@@ -98,9 +100,10 @@ class Connection {
   Result query(std::string_view sql, std::initializer_list<Value> params = {}) {
     return query(sql, std::vector<Value>(params));
   }
-  // Runs one statement and calls `row_fn` for every row without materialising them all.
+  // Runs one statement and calls `row_fn` for every row without materialising them all. The
+  // row is the callback's to move from.
   virtual void for_each(std::string_view sql, const std::vector<Value>& params,
-                        const std::function<void(const std::vector<Value>&)>& row_fn) = 0;
+                        const std::function<void(std::vector<Value>&)>& row_fn) = 0;
   // Runs a script of several statements without parameters (migrations).
   virtual void exec_script(std::string_view sql) = 0;
   // Cheap liveness check; false when the connection is broken and should be replaced.

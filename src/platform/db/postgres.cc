@@ -60,7 +60,7 @@ class PostgresConnection final : public Connection {
   }
 
   void for_each(std::string_view sql, const std::vector<Value>& params,
-                const std::function<void(const std::vector<Value>&)>& row_fn) override {
+                const std::function<void(std::vector<Value>&)>& row_fn) override {
     flush_deferred();
     // Single-row mode keeps memory flat for large exports.
     auto values = to_text_params(params);
@@ -77,7 +77,10 @@ class PostgresConnection final : public Connection {
       PgResultPtr res(raw);
       const auto status = PQresultStatus(raw);
       if (status == PGRES_SINGLE_TUPLE) {
-        if (error.empty()) row_fn(read_row(raw, 0, PQnfields(raw)));
+        if (error.empty()) {
+          auto row = read_row(raw, 0, PQnfields(raw));
+          row_fn(row);
+        }
       } else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && error.empty()) {
         error = PQresultErrorMessage(raw);
         const char* code = PQresultErrorField(raw, PG_DIAG_SQLSTATE);

@@ -95,10 +95,14 @@ class SqliteConnection final : public Connection {
   }
 
   void for_each(std::string_view sql, const std::vector<Value>& params,
-                const std::function<void(const std::vector<Value>&)>& row_fn) override {
+                const std::function<void(std::vector<Value>&)>& row_fn) override {
     run(
         sql, params,
-        [&](sqlite3_stmt* stmt) { row_fn(read_row(stmt, sqlite3_column_count(stmt))); }, nullptr);
+        [&](sqlite3_stmt* stmt) {
+          auto row = read_row(stmt, sqlite3_column_count(stmt));
+          row_fn(row);
+        },
+        nullptr);
   }
 
   void exec_script(std::string_view sql) override {

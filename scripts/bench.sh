@@ -313,7 +313,10 @@ log "database: $n_people people, $n_cases cases, $n_services services, $n_orgs o
 
 # ---- accounts: a national reader, and the worker with the most open cases ------------------
 # (not demo-loader, the account `jisr demo-data` writes as: it owns most cases of the demo, 14,329
-# of 17,990 at 20,000 people, which is no one's caseload)
+# of 17,990 at 20,000 people, which is no one's caseload). Since the demo data's caseloads
+# (docs/demo-data.md, "Caseloads") every case has a worker of its organization who was given at
+# most 60 cases, so the worker picked holds a realistic caseload (≤ 60 open cases) at any size.
+# Those workers have no password until one is set: `user passwd` below sets the bench's.
 add_user() { # add_user NAME ROLE SCOPE [ORG]
   printf '%s\n' "$PASSWORD" | "$BIN" user add --db "sqlite:$DB" --username "$1" --role "$2" \
     --scope "$3" ${4:+--org "$4"} --password-stdin --log-level error >/dev/null

@@ -267,5 +267,83 @@ TEST_F(AccessServiceTest, SuccessfulLoginClearsFailuresAndRehashesOldParameters)
       0);
 }
 
+TEST_F(AccessServiceTest, AnAccountWithoutPasswordIsRefusedLikeAWrongPasswordUntilOneIsSet) {
+  UserService users(*db_);
+  ThrottlePolicy policy;
+  policy.delay_step = std::chrono::milliseconds(0);
+  policy.lock_after = 50;
+  Throttle throttle(*db_, policy);
+  LoginService login(*db_, users, throttle);
+  auto failure = [&](const std::string& name, const std::string& password) {
+    try {
+      login.check_credentials(name, password, test_actor());
+    } catch (const Error& e) {
+      return std::to_string(e.http_status()) + " " + e.code() + " " + e.message_key() + " " +
+             std::to_string(e.fields().size());
+    }
+    return std::string("logged in");
+  };
+
+  // A password given to create_without_password is a caller's mistake; the other checks
+  // and the permission are create()'s.
+  NewUser in = new_user("karima.bennani", "social_worker", "national", "");
+  EXPECT_THROW(users.create_without_password(nullptr, test_actor(), in), std::invalid_argument);
+  in.password.clear();
+  NewUser bad = in;
+  bad.username = "X Y";
+  EXPECT_THROW(users.create_without_password(nullptr, test_actor(), bad), Invalid);
+  const auto worker =
+      users.create(nullptr, test_actor(), new_user("worker", "social_worker", "national", ""));
+  const Principal p = principal_for(worker);
+  EXPECT_THROW(users.create_without_password(&p, test_actor(), in), Forbidden);
+  const auto u = users.create_without_password(nullptr, test_actor(), in);
+  EXPECT_TRUE(u.active);
+  EXPECT_FALSE(has_password(u));
+  EXPECT_TRUE(has_password(worker));
+  {
+    auto lease = db_->acquire();
+    const auto stored = users.find_by_id(*lease, u.id);
+    ASSERT_TRUE(stored);
+    EXPECT_FALSE(has_password(*stored));
+    EXPECT_EQ(stored->password_hash.rfind("$argon2", 0), std::string::npos);
+    // Audited like any creation, saying no password was set.
+    const auto after = db::text_or(
+        lease
+            ->query("SELECT after FROM audit_log WHERE action = 'create' AND record_id = $1",
+                    {db::Value(u.id)})
+            .rows.at(0)
+            .at(0),
+        "");
+    EXPECT_NE(after.find("\"password_set\":false"), std::string::npos) << after;
+    EXPECT_NE(after.find("karima.bennani"), std::string::npos) << after;
+  }
+
+  // Every password is refused with exactly the answer of a wrong password (and of an
+  // unknown name): the empty one, the stored marker, the dummy hash's own password.
+  const std::string wrong = failure("worker", "not the password at all");
+  EXPECT_EQ(wrong, "401 unauthorized auth.login_failed 0");
+  EXPECT_EQ(failure("nobody.here", "not the password at all"), wrong);
+  for (const std::string& attempt :
+       {std::string(), std::string("correct horse battery"), std::string("!no-password"),
+        std::string("jisr-dummy-password-never-used"), std::string(u.password_hash)}) {
+    EXPECT_EQ(failure("karima.bennani", attempt), wrong) << attempt;
+  }
+  {
+    auto lease = db_->acquire();
+    EXPECT_EQ(db::as_int(lease
+                             ->query("SELECT count(*) FROM audit_log WHERE action = "
+                                     "'login_failed' AND record_id = $1 AND after LIKE "
+                                     "'%no_password%'",
+                                     {db::Value(u.id)})
+                             .rows[0][0]),
+              5);
+  }
+
+  // Once an administrator sets a password, the account logs in with it (and only with it).
+  users.reset_password(nullptr, test_actor(), u.id, "a password at last", "a password at last");
+  EXPECT_EQ(failure("karima.bennani", "!no-password"), wrong);
+  EXPECT_EQ(login.check_credentials("karima.bennani", "a password at last", test_actor()).id, u.id);
+}
+
 }  // namespace
 }  // namespace jisr::access

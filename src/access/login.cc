@@ -27,15 +27,20 @@ User LoginService::check_credentials(const std::string& username, const std::str
     auto lease = db_.acquire();
     user = users_.find_by_username(*lease, username);
   }
+  // An account without a password (UserService::create_without_password) is checked like an
+  // unknown name: the dummy hash is verified (the same time as a wrong password) and the
+  // result is ignored.
+  const bool usable = user && has_password(*user);
   const bool password_ok =
       password.size() <= kMaxPasswordLength &&
-      crypto::verify_password(user ? user->password_hash : dummy_hash(), password);
+      crypto::verify_password(usable ? user->password_hash : dummy_hash(), password) && usable;
   if (!user || !password_ok || !user->active) {
     const auto delay = throttle_.record_failure(username, actor.ip);
     if (user) {
       db::Transaction tx(db_, db::TxMode::kWrite);
+      const char* reason = !usable ? "no_password" : !password_ok ? "password" : "disabled";
       audit::append(tx.conn(), actor, "login_failed", "user", user->id, nullptr,
-                    {{"reason", !password_ok ? "password" : "disabled"}},
+                    {{"reason", reason}},
                     {user->home_region, user->home_province, user->organization_id});
       tx.commit();
     }

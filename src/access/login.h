@@ -1,8 +1,9 @@
 // src/access/login.h
 //
 // Checking a username and password: throttling, constant-shape failures (unknown user,
-// wrong password and disabled user look the same, and take the same time), rehashing when
-// the hashing parameters changed, and the audit entry.
+// wrong password, disabled user and an account whose password was never set look the same,
+// and take the same time), rehashing when the hashing parameters changed, and the audit
+// entry.
 #pragma once
 
 #include <string>

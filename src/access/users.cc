@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <stdexcept>
+#include <string_view>
 
 #include "platform/error.h"
 #include "platform/util/crypto.h"
@@ -17,6 +19,11 @@ constexpr const char* kColumns =
     "id, username, display_name, email, preferred_language, organization_id, role, "
     "scope_level, scope_code, home_region, home_province, active, version, created_at, "
     "updated_at, password_hash";
+
+// Stored as the password hash of an account without a password. Argon2id hashes begin with
+// "$argon2"; this is not one, so no password verifies against it (and LoginService does not
+// even try: it verifies the dummy hash instead).
+constexpr std::string_view kNoPassword = "!no-password";
 
 User from_row(const std::vector<db::Value>& r) {
   User u;
@@ -191,7 +198,24 @@ void validate_password(const std::string& password, const std::optional<std::str
   if (!errors.empty()) throw Invalid(errors);
 }
 
+bool has_password(const User& u) {
+  return u.password_hash != kNoPassword;
+}
+
 User UserService::create(const Principal* by, const audit::Actor& actor, const NewUser& in) {
+  return create_user(by, actor, in, /*with_password=*/true);
+}
+
+User UserService::create_without_password(const Principal* by, const audit::Actor& actor,
+                                          const NewUser& in) {
+  if (!in.password.empty()) {
+    throw std::invalid_argument("create_without_password: the password must be empty");
+  }
+  return create_user(by, actor, in, /*with_password=*/false);
+}
+
+User UserService::create_user(const Principal* by, const audit::Actor& actor, const NewUser& in,
+                              bool with_password) {
   if (by && !by->can(Action::kUserManage)) throw Forbidden();
   std::map<std::string, std::string> errors;
   User u;
@@ -205,10 +229,12 @@ User UserService::create(const Principal* by, const audit::Actor& actor, const N
   if (in.organization_id && !in.organization_id->empty()) u.organization_id = in.organization_id;
   validate_common(u.display_name, u.email, u.preferred_language, in.role, in.scope_level,
                   trimmed(in.scope_code), errors);
-  try {
-    validate_password(in.password, std::nullopt);
-  } catch (const Invalid& e) {
-    for (const auto& [f, r] : e.fields()) errors[f] = r;
+  if (with_password) {
+    try {
+      validate_password(in.password, std::nullopt);
+    } catch (const Invalid& e) {
+      for (const auto& [f, r] : e.fields()) errors[f] = r;
+    }
   }
   if (auto role = parse_role(in.role)) u.role = *role;
   if (auto level = parse_scope_level(in.scope_level)) {
@@ -230,7 +256,7 @@ User UserService::create(const Principal* by, const audit::Actor& actor, const N
 
   u.id = ids::new_id();
   u.created_at = u.updated_at = timeutil::now_utc();
-  u.password_hash = crypto::hash_password(in.password);
+  u.password_hash = with_password ? crypto::hash_password(in.password) : std::string(kNoPassword);
   try {
     tx.query(std::string("INSERT INTO users(") + kColumns +
                  ", password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
@@ -246,7 +272,9 @@ User UserService::create(const Principal* by, const audit::Actor& actor, const N
   } catch (const db::UniqueViolation&) {
     throw Invalid("username", "validation.username_taken");
   }
-  audit::append(tx.conn(), actor, "create", "user", u.id, nullptr, to_json(u), place_of(u));
+  auto after = to_json(u);
+  if (!with_password) after["password_set"] = false;
+  audit::append(tx.conn(), actor, "create", "user", u.id, nullptr, after, place_of(u));
   tx.commit();
   return u;
 }

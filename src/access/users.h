@@ -79,6 +79,17 @@ class UserService {
   // Throws Invalid (422) with per-field reasons, Forbidden, Conflict.
   User create(const Principal* by, const audit::Actor& actor, const NewUser& input);
 
+  // Creates a user who cannot log in yet: the same checks, permission, scope and audit entry
+  // as create(), but no password is set and no Argon2id hash is computed (≈ 0.1–0.3 s and
+  // 64 MiB each). The account stores a marker that is not a password hash (has_password() is
+  // false); LoginService refuses it with the answer of a wrong password, after verifying the
+  // dummy hash so that it takes the same time, until an administrator sets a password
+  // (reset_password: the admin page, the API or `jisr user passwd`). Meant for accounts made
+  // in bulk (the demo data's caseload workers). `input.password` must be empty, else
+  // std::invalid_argument. The audit entry's `after` carries "password_set": false.
+  User create_without_password(const Principal* by, const audit::Actor& actor,
+                               const NewUser& input);
+
   // Applies `patch` if `expected_version` is current (else Conflict "stale_version").
   User update(const Principal& by, const audit::Actor& actor, const std::string& id,
               const UserPatch& patch, std::int64_t expected_version);
@@ -104,8 +115,15 @@ class UserService {
   std::optional<User> find_by_id(db::Connection& conn, const std::string& id);
 
  private:
+  User create_user(const Principal* by, const audit::Actor& actor, const NewUser& input,
+                   bool with_password);
+
   db::Database& db_;
 };
+
+// False for an account created by create_without_password() whose password has not been set
+// yet: no password logs it in.
+bool has_password(const User& u);
 
 // Throws Invalid naming `password` when it is too short or too long, and `password_confirm`
 // when the confirmation differs (if given).

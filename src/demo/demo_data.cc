@@ -68,6 +68,14 @@ constexpr std::array<Group, 7> kGroups = {{
     {"homeless", "street_homeless", "homeless", 18, 70, 8},
 }};
 
+// People 0 to kDemoPeople - 1 live in Casablanca and are files of the demo accounts'
+// organizations (person()): the first 12 go in turn to the Entraide delegation, the
+// association and the EPS, the next 144 to the delegation and the association in turn. That
+// makes 76 people, ≈ 68 cases (a tenth of the people have none), for each of the two: more
+// than the largest default cap (caseload_max), so at every size of load `socialworker` and
+// `association` hold a full caseload and their organization has a second worker.
+constexpr std::int64_t kDemoPeople = 156;
+
 // Split "a|b|c" into its parts.
 std::vector<std::string_view> variants(std::string_view s) {
   std::vector<std::string_view> out;
@@ -89,6 +97,9 @@ class Generator {
         o_(o),
         progress_(progress),
         rng_(o.seed * 0x9E3779B97F4A7C15ull + 0x1234567ull),
+        // A sequence of its own for the caseload workers (caps, names): the main sequence,
+        // hence the people, cases and their histories, does not depend on them.
+        staff_rng_(o.seed * 0x9E3779B97F4A7C15ull + 0xCA5E10ADull),
         today_(o.today ? parse_day(*o.today) : today_utc()),
         clock_(moment(today_, 8 * 60)),
         orgs_(db),
@@ -101,6 +112,9 @@ class Generator {
   DemoDataSummary run() {
     if (o_.people < 0) throw std::invalid_argument("people must be >= 0");
     if (o_.institutions < 12) throw std::invalid_argument("institutions must be >= 12");
+    if (o_.caseload_min < 1 || o_.caseload_max < o_.caseload_min) {
+      throw std::invalid_argument("caseloads must be 1 <= caseload_min <= caseload_max");
+    }
     load_provinces();
     create_loader();
     create_organizations();
@@ -182,6 +196,7 @@ class Generator {
     loader_.organization_id.reset();
     const auto created = orgs_.create(loader_, actor_, in);
     org_names_[created.id] = created.name_fr.value_or(created.id);
+    org_kinds_[created.id] = created.kind;
     ++s_.organizations;
     ++s_.writes;
     return created.id;
@@ -382,6 +397,72 @@ class Generator {
       if (user.username == "association") association_user_ = user.id;
       s_.accounts.push_back({spec.role, spec.username, o_.password, spec.shown});
     }
+    // The two demo field accounts are their organization's first caseload workers.
+    staff_[worker_org_] = {worker_user_, 0, caseload_cap()};
+    staff_[association_org_] = {association_user_, 0, caseload_cap()};
+  }
+
+  // ---- caseload workers --------------------------------------------------------------------
+  // An organization's current worker: the account its new cases are assigned to.
+  struct Staff {
+    std::string user_id;
+    std::int64_t given = 0;  // cases assigned to it so far
+    std::int64_t cap = 0;    // cases it is given before the next worker account is made
+  };
+
+  std::int64_t caseload_cap() { return staff_rng_.between(o_.caseload_min, o_.caseload_max); }
+
+  // The worker a new case of `org` is assigned to (counted as given to it): the current one,
+  // or, when it has been given its cap of cases (or there is none yet), a new account.
+  std::string assign_worker(const std::string& org) {
+    Staff& st = staff_[org];
+    if (st.user_id.empty() || st.given >= st.cap) st = {new_worker(org), 0, caseload_cap()};
+    ++st.given;
+    return st.user_id;
+  }
+
+  // Latin letters and digits of `latin`'s first spelling, in lower case ("El Alaoui" →
+  // "elalaoui").
+  static std::string login_part(std::string_view latin) {
+    const std::string_view first = variants(latin)[0];  // a copy: the vector is a temporary
+    std::string out;
+    for (const char c : first) {
+      const auto u = static_cast<unsigned char>(c);
+      if (std::isalnum(u) && u < 0x80) out.push_back(static_cast<char>(std::tolower(u)));
+    }
+    return out;
+  }
+
+  // A social worker (association worker for an association) of `org`, created through
+  // UserService without a password (no Argon2id hash per account; login impossible until an
+  // administrator sets one). Name drawn from the name tables; username "given.family", with
+  // a number from the second holder of a name on ("given.family2").
+  std::string new_worker(const std::string& org) {
+    const auto& males = match::male_given_names();
+    const auto& females = match::female_given_names();
+    const auto& families = match::family_names();
+    const bool female = staff_rng_.chance(0.65);
+    const auto& given = female ? females[staff_rng_.skewed(females.size())]
+                               : males[staff_rng_.skewed(males.size())];
+    const auto& family = families[staff_rng_.skewed(families.size())];
+    std::string login = login_part(given.latin) + "." + login_part(family.latin);
+    if (const int n = ++logins_[login]; n > 1) login += std::to_string(n);
+    access::NewUser u;
+    u.username = login;
+    u.display_name =
+        std::string(variants(given.latin)[0]) + " " + std::string(variants(family.latin)[0]);
+    u.preferred_language = staff_rng_.chance(0.25) ? "ar" : "fr";
+    u.role = org_kinds_.at(org) == "association" ? "association_worker" : "social_worker";
+    u.scope_level = "organization";
+    u.scope_code = org;
+    u.organization_id = org;
+    // Accounts are dated like the demo accounts, before any replayed event.
+    clock_.set(moment(today_ - 1490, 9 * 60 + 30));
+    const auto user = users_.create_without_password(nullptr, actor_, u);
+    ++s_.users;
+    ++s_.worker_accounts;
+    ++s_.writes;
+    return user.id;
   }
 
   std::string org_name(const std::string& id) { return org_names_.at(id); }
@@ -420,11 +501,12 @@ class Generator {
     const bool female =
         std::string_view(g.code) == "women" ? true : rng_.chance(g.min_age < 18 ? 0.47 : 0.52);
     const int age = static_cast<int>(rng_.between(g.min_age, g.max_age));
-    // Where: the first dozen people live in Casablanca, where the demo organization accounts
-    // work; then by regional population.
+    // Where: the first people live in Casablanca, where the demo organization accounts work
+    // (kDemoPeople); then by regional population.
     const Province& p =
-        i < 12 ? province("MA-CAS")
-               : provinces_[pick(by_region_.at(pop_regions_[rng_.weighted(pop_weights_)]))];
+        i < kDemoPeople
+            ? province("MA-CAS")
+            : provinces_[pick(by_region_.at(pop_regions_[rng_.weighted(pop_weights_)]))];
     const auto& males = match::male_given_names();
     const auto& females = match::female_given_names();
     const auto& families = match::family_names();
@@ -471,6 +553,8 @@ class Generator {
     if (i < 12) {
       owner = std::array{worker_org_, association_org_, director_org_}[i % 3];
       if (owner == director_org_) inst = index_of(director_org_, female);
+    } else if (i < kDemoPeople) {
+      owner = i % 2 == 0 ? worker_org_ : association_org_;
     } else if (inst) {
       owner = insts_[*inst].id;
     } else {
@@ -632,8 +716,9 @@ class Generator {
     nc.person_id = person_id;
     nc.module = module;
     nc.risk_level = casework::risk_levels()[rng_.weighted({30, 40, 22, 8})];
-    if (owner == worker_org_) nc.assigned_user_id = worker_user_;
-    if (owner == association_org_) nc.assigned_user_id = association_user_;
+    // Every case has its worker, of the owning organization (caseloads: assign_worker).
+    const std::string worker = assign_worker(owner);
+    nc.assigned_user_id = worker;
     if (rng_.chance(0.3)) nc.review_due_on = day_text(opened + rng_.between(60, 400));
     at(opened);
     const auto rec = cases_.open(as(owner), actor_, nc);
@@ -667,7 +752,7 @@ class Generator {
           ++s_.writes;
         });
       } else if (to == "plan") {
-        plan(add, id, module, owner, start, end);
+        plan(add, id, module, owner, worker, start, end);
       } else if (to == "services") {
         services(add, id, module, owner, p, start, end);
         if (rng_.chance(0.25)) referral(add, id, owner, p, start);
@@ -686,7 +771,7 @@ class Generator {
 
   template <typename Add>
   void plan(Add& add, const std::string& id, const std::string& module, const std::string& owner,
-            Day start, Day end) {
+            const std::string& worker, Day start, Day end) {
     const auto& goals = goals_for_module(module);
     const std::string goal_title = goals[static_cast<std::size_t>(rng_.below(2))];
     const auto& actions = actions_for_module(module);
@@ -698,11 +783,7 @@ class Generator {
       a.title = actions[static_cast<std::size_t>(rng_.below(4))];
       const Day due = start + rng_.between(7, 120);
       a.due_on = day_text(due);
-      if (owner == worker_org_) {
-        a.responsible_user_id = worker_user_;
-      } else {
-        a.responsible = "Équipe sociale";
-      }
+      a.responsible_user_id = worker;  // the case's worker
       // Done (on time or a little late) when the due date has passed, mostly; the rest of
       // the past-due ones are overdue.
       std::optional<Day> done;
@@ -866,6 +947,7 @@ class Generator {
   const DemoDataOptions& o_;
   const std::function<void(const Progress&)>& progress_;
   Rng rng_;
+  Rng staff_rng_;
   Day today_;
   timeutil::SimulatedClock clock_;
   org::OrgService orgs_;
@@ -884,6 +966,9 @@ class Generator {
   std::vector<Inst> insts_;
   std::string director_org_, worker_org_, association_org_, worker_user_, association_user_;
   std::map<std::string, std::string> org_names_;
+  std::map<std::string, std::string> org_kinds_;  // id → "entraide", "association", "eps"
+  std::map<std::string, Staff> staff_;            // organization id → its current worker
+  std::map<std::string, int> logins_;             // "given.family" → accounts holding it
   std::ostringstream truth_;
   DemoDataSummary s_;
 };
@@ -1039,24 +1124,26 @@ std::string canonical_dump(db::Database& db) {
       "i.authorization_expires_on, i.director_name, m.name_fr FROM organizations o LEFT JOIN "
       "institutions i ON i.organization_id = o.id LEFT JOIN organizations m ON m.id = "
       "i.managed_by ORDER BY o.province_code, o.kind, o.name_fr",
-      "SELECT username, role, scope_level, scope_code IS NULL, active FROM users ORDER BY "
-      "username",
+      "SELECT u.username, u.display_name, u.preferred_language, u.role, u.scope_level, "
+      "u.scope_code IS NULL, o.name_fr, u.active FROM users u LEFT JOIN organizations o ON o.id "
+      "= u.organization_id ORDER BY u.username",
       "SELECT p.file_number, p.first_name_ar, p.last_name_ar, p.first_name_lat, p.last_name_lat, "
       "p.sex, p.birth_date, p.birth_date_precision, p.cin, p.province_code, p.target_groups, "
       "p.father_first_name, p.consent_given, o.name_fr, p.created_at FROM people p LEFT JOIN "
       "organizations o ON o.id = p.registered_by_org ORDER BY p.file_number",
       "SELECT p.file_number, c.module, c.status, c.risk_level, o.name_fr, c.opened_on, "
-      "c.closure_reason, c.review_due_on, c.last_transition_at FROM cases c JOIN people p ON "
-      "p.id = c.person_id JOIN organizations o ON o.id = c.owner_org_id ORDER BY p.file_number, "
-      "c.opened_on, c.module",
+      "c.closure_reason, c.review_due_on, c.last_transition_at, u.username FROM cases c JOIN "
+      "people p ON p.id = c.person_id JOIN organizations o ON o.id = c.owner_org_id LEFT JOIN "
+      "users u ON u.id = c.assigned_user_id ORDER BY p.file_number, c.opened_on, c.module",
       "SELECT p.file_number, t.from_status, t.to_status, t.closure_reason, t.at FROM "
       "case_transitions t JOIN cases c ON c.id = t.case_id JOIN people p ON p.id = c.person_id "
       "ORDER BY p.file_number, t.at, t.from_status, t.to_status",
       "SELECT p.file_number, d.domain, d.score FROM case_assessment_domains d JOIN cases c ON "
       "c.id = d.case_id JOIN people p ON p.id = c.person_id ORDER BY p.file_number, d.domain",
-      "SELECT p.file_number, a.title, a.due_on, a.done_on, a.responsible_text FROM case_actions "
-      "a JOIN cases c ON c.id = a.case_id JOIN people p ON p.id = c.person_id ORDER BY "
-      "p.file_number, a.due_on, a.title, a.done_on",
+      "SELECT p.file_number, a.title, a.due_on, a.done_on, a.responsible_text, u.username FROM "
+      "case_actions a JOIN cases c ON c.id = a.case_id JOIN people p ON p.id = c.person_id LEFT "
+      "JOIN users u ON u.id = a.responsible_user_id ORDER BY p.file_number, a.due_on, a.title, "
+      "a.done_on",
       "SELECT p.file_number, s.service_type, s.service_date, s.quantity, s.status, o.name_fr "
       "FROM case_services s JOIN cases c ON c.id = s.case_id JOIN people p ON p.id = "
       "c.person_id JOIN organizations o ON o.id = s.provider_org_id ORDER BY p.file_number, "

@@ -45,9 +45,16 @@ struct DemoDataOptions {
   // row by row).
   bool defer_indexes = true;
   std::optional<std::string> truth_out;  // CSV of the hidden duplicates to write
+  // Caseloads: the cases of an organization go to its current social worker until that worker
+  // has been given `cap` cases, drawn for each worker uniformly in [caseload_min,
+  // caseload_max]; then the organization's next worker account is created (no password: see
+  // docs/demo-data.md, "Caseloads").
+  int caseload_min = 40;
+  int caseload_max = 60;
 };
 
-// A demo account, as printed for the user.
+// A demo account, as printed for the user (the 9 accounts with the demo password; not the
+// caseload workers' accounts, which have no password until an administrator sets one).
 struct DemoAccount {
   std::string role;
   std::string username;
@@ -65,8 +72,9 @@ struct Progress {
 struct DemoDataSummary {
   std::int64_t organizations = 0;  // all kinds, institutions included
   std::int64_t institutions = 0;
-  std::int64_t users = 0;
-  std::int64_t people = 0;  // hidden duplicates included
+  std::int64_t users = 0;            // the caseload workers included
+  std::int64_t worker_accounts = 0;  // caseload workers created without a password
+  std::int64_t people = 0;           // hidden duplicates included
   std::int64_t duplicates = 0;
   std::int64_t cases = 0;
   std::int64_t transitions = 0;

@@ -9,10 +9,13 @@
 #include <sstream>
 
 #include "../../tests/unit/test_db.h"
+#include "access/login.h"
 #include "access/permissions.h"
+#include "access/users.h"
 #include "audit/audit.h"
 #include "demo/demo_catalog.h"
 #include "person/person.h"
+#include "platform/error.h"
 
 namespace jisr::demo {
 namespace {
@@ -28,6 +31,37 @@ class DemoDataTest : public jisr::testing::MigratedDb {
   std::int64_t count(const std::string& sql, std::initializer_list<db::Value> params = {}) {
     auto lease = db_->acquire();
     return db::as_int(lease->query(sql, params).rows.at(0).at(0)).value_or(-1);
+  }
+  // Every case has an assigned user of its owning organization, of the role that
+  // organization's workers have (association worker in an association, social worker
+  // elsewhere), and every plan action's responsible user is its case's worker.
+  void expect_every_case_has_a_worker_of_its_organization() {
+    EXPECT_GT(count("SELECT COUNT(*) FROM cases"), 0);
+    EXPECT_EQ(
+        count("SELECT COUNT(*) FROM cases c LEFT JOIN users u ON u.id = c.assigned_user_id "
+              "WHERE u.id IS NULL OR u.organization_id IS NOT c.owner_org_id OR u.active <> 1"),
+        0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM cases c JOIN users u ON u.id = c.assigned_user_id JOIN "
+                    "organizations o ON o.id = c.owner_org_id WHERE (o.kind = 'association') <> "
+                    "(u.role = 'association_worker') OR u.role NOT IN ('social_worker', "
+                    "'association_worker')"),
+              0);
+    EXPECT_GT(count("SELECT COUNT(*) FROM case_actions"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM case_actions a JOIN cases c ON c.id = a.case_id WHERE "
+                    "a.responsible_user_id IS NOT c.assigned_user_id"),
+              0);
+  }
+  // The most cases (open ones only, or all) any user is assigned.
+  std::int64_t most_cases_of_a_user(bool open_only) {
+    return count(std::string("SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM cases "
+                             "WHERE assigned_user_id IS NOT NULL") +
+                 (open_only ? " AND status <> 'closed'" : "") + " GROUP BY assigned_user_id) m");
+  }
+  std::int64_t open_cases_of(const std::string& username) {
+    return count(
+        "SELECT COUNT(*) FROM cases c JOIN users u ON u.id = c.assigned_user_id WHERE "
+        "u.username = $1 AND c.status <> 'closed'",
+        {db::Value(username)});
   }
   static DemoDataOptions small(std::int64_t people, std::uint64_t seed) {
     DemoDataOptions o;
@@ -131,6 +165,39 @@ TEST_F(DemoDataTest, SmallLoadHasEveryKindOfRecordAndPassesTheAuditChain) {
                   {db::Value(kToday)}),
             0);
 
+  // Caseloads (default caps, 40 to 60 cases per worker): every case has a worker of its
+  // organization and nobody holds more than 60. The demo field accounts were given a full
+  // caseload, whatever the size of the load (kDemoPeople), with cases in several states and
+  // overdue actions; their organizations' further cases went to other workers.
+  expect_every_case_has_a_worker_of_its_organization();
+  EXPECT_LE(most_cases_of_a_user(false), 60);
+  EXPECT_GE(most_cases_of_a_user(false), 40);
+  for (const char* login : {"socialworker", "association"}) {
+    const auto open = open_cases_of(login);
+    EXPECT_GE(open, 20) << login;
+    EXPECT_LE(open, 60) << login;
+    const db::Value who{std::string(login)};
+    EXPECT_GE(count("SELECT COUNT(DISTINCT c.status) FROM cases c JOIN users u ON u.id = "
+                    "c.assigned_user_id WHERE u.username = $1",
+                    {who}),
+              5)
+        << login;
+    EXPECT_GT(count("SELECT COUNT(*) FROM case_actions a JOIN cases c ON c.id = a.case_id JOIN "
+                    "users u ON u.id = a.responsible_user_id WHERE u.username = $1 AND a.done_on "
+                    "IS NULL AND a.due_on < $2 AND c.status <> 'closed'",
+                    {who, db::Value(kToday)}),
+              0)
+        << login;
+    EXPECT_GE(count("SELECT COUNT(*) FROM users w JOIN users u ON u.organization_id = "
+                    "w.organization_id WHERE w.username = $1",
+                    {who}),
+              2)
+        << login << ": no second worker in the organization";
+  }
+  EXPECT_EQ(s.users, count("SELECT COUNT(*) FROM users"));
+  EXPECT_EQ(s.worker_accounts, s.users - 10);  // the 9 demo accounts and demo-loader
+  EXPECT_GT(s.worker_accounts, 50);
+
   // One account per role, with the demo password printed.
   std::set<std::string> roles;
   for (const auto& a : s.accounts) {
@@ -181,6 +248,82 @@ TEST_F(DemoDataTest, SmallLoadHasEveryKindOfRecordAndPassesTheAuditChain) {
     ++pairs;
   }
   EXPECT_EQ(pairs, s.duplicates);
+}
+
+TEST_F(DemoDataTest, CaseloadWorkersAreCreatedAsNeededWithoutPasswordAndNoneHoldsMoreThanTheCap) {
+  auto o = small(300, 3);
+  o.caseload_min = 4;
+  o.caseload_max = 6;
+  const auto s = generate(*db_, o);
+  expect_every_case_has_a_worker_of_its_organization();
+  EXPECT_LE(most_cases_of_a_user(true), 6);
+  EXPECT_LE(most_cases_of_a_user(false), 6);
+  EXPECT_EQ(most_cases_of_a_user(false), 6);  // some worker got the largest cap drawn
+  // A new worker only when the current one has its cap: each organization's last worker
+  // may have fewer than 4 cases, no other one.
+  EXPECT_LE(count("SELECT COUNT(*) FROM (SELECT assigned_user_id FROM cases GROUP BY "
+                  "assigned_user_id HAVING COUNT(*) < 4) m"),
+            count("SELECT COUNT(DISTINCT owner_org_id) FROM cases"));
+  EXPECT_GE(count("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM users WHERE organization_id "
+                  "IS NOT NULL GROUP BY organization_id) m"),
+            8);  // the demo organizations: ≈ 56 cases each
+  EXPECT_EQ(count("SELECT COUNT(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE "
+                  "c.assigned_user_id = u.id) AND u.username LIKE '%.%'"),
+            0);  // no account made for nothing
+
+  // The workers: "given.family" usernames (a number from the second holder of a name on),
+  // no password; the demo accounts have theirs. Each creation is audited.
+  access::UserService users(*db_);
+  std::int64_t without = 0, with = 0;
+  {
+    auto lease = db_->acquire();
+    for (const auto& r : lease->query("SELECT username FROM users").rows) {
+      const auto u = users.find_by_username(*lease, db::text_or(r[0], ""));
+      ASSERT_TRUE(u);
+      if (access::has_password(*u)) {
+        ++with;
+        EXPECT_EQ(u->username.find('.'), std::string::npos) << u->username;
+      } else {
+        ++without;
+        EXPECT_NE(u->username.find('.'), std::string::npos) << u->username;
+        EXPECT_NE(u->display_name.find(' '), std::string::npos) << u->display_name;
+        EXPECT_EQ(u->scope.level, access::ScopeLevel::kOrganization);
+      }
+    }
+  }
+  EXPECT_EQ(with, 10);
+  EXPECT_EQ(without, s.worker_accounts);
+  EXPECT_GT(count("SELECT COUNT(*) FROM users WHERE username GLOB '*.*[0-9]'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE record_type = 'user' AND action = "
+                  "'create' AND after LIKE '%\"password_set\":false%'"),
+            s.worker_accounts);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log"), s.writes);
+  // Such an account does not log in, whatever the password.
+  access::ThrottlePolicy policy;
+  policy.delay_step = std::chrono::milliseconds(0);
+  access::Throttle throttle(*db_, policy);
+  access::LoginService login(*db_, users, throttle);
+  const std::string worker =
+      db::text_or(db_->acquire()
+                      ->query("SELECT MIN(username) FROM users WHERE username LIKE '%.%'")
+                      .rows.at(0)
+                      .at(0),
+                  "");
+  const audit::Actor actor{std::nullopt, std::string("test"), "127.0.0.1", "req-1"};
+  EXPECT_THROW(login.check_credentials(worker, "jisr-demo-2026", actor), Unauthorized);
+  EXPECT_THROW(login.check_credentials(worker, "", actor), Unauthorized);
+
+  // Bad caps are refused (on a fresh database: a used one is refused anyway).
+  auto fresh = db::open("sqlite:" + (dir_ / "caps.db").string(), {});
+  db::migrate(*fresh, app::all_migrations());
+  o.caseload_min = 7;
+  EXPECT_THROW(generate(*fresh, o), std::invalid_argument);
+  o.caseload_min = 0;
+  o.caseload_max = 0;
+  EXPECT_THROW(generate(*fresh, o), std::invalid_argument);
+  o.caseload_min = o.caseload_max = 1;
+  o.people = 3;
+  EXPECT_NO_THROW(generate(*fresh, o));  // and the failed attempts left it fresh
 }
 
 TEST_F(DemoDataTest, SameSeedSameContentOtherSeedOtherContent) {

@@ -59,6 +59,19 @@ test('demo-data loads 200 people through the services, with every state and role
   }
   assert.equal(readFileSync(truth, 'utf8').trim().split('\n').length, dups + 1);
 
+  // Caseloads (docs/demo-data.md): every case has a worker of its own organization, nobody
+  // holds more than 60 open cases, and the demo field accounts hold a realistic caseload.
+  assert.equal(count(`SELECT COUNT(*) FROM cases c LEFT JOIN users u ON u.id = c.assigned_user_id
+    WHERE u.id IS NULL OR u.organization_id <> c.owner_org_id`), 0);
+  assert.ok(count(`SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM cases WHERE status <> 'closed'
+    GROUP BY assigned_user_id) m`) <= 60);
+  assert.ok(count("SELECT COUNT(*) FROM users WHERE username LIKE '%.%'") > 10, 'caseload workers');
+  for (const login of ['socialworker', 'association']) {
+    const open = count(`SELECT COUNT(*) FROM cases c JOIN users u ON u.id = c.assigned_user_id
+      WHERE u.username = '${login}' AND c.status <> 'closed'`);
+    assert.ok(open >= 20 && open <= 60, `${login}: ${open} open cases`);
+  }
+
   const v = run(BIN, ['audit', 'verify', '--db', url, '--log-level', 'warn']);
   assert.equal(v.status, 0, v.stdout + v.stderr);
 

@@ -248,5 +248,34 @@ TEST_F(WebAppTest, MetricsCountRequestsByRoutePattern) {
   EXPECT_NE(m.body.find("jisr_db_pool_connections{state=\"max\"}"), std::string::npos);
 }
 
+TEST_F(WebAppTest, AnAccountWithoutPasswordGetsTheAnswerOfAWrongPassword) {
+  // The demo data's caseload workers are created without a password
+  // (UserService::create_without_password): the token exchange refuses them exactly as it
+  // refuses a wrong password or an unknown name, whatever password is tried.
+  access::UserService users(*db_);
+  access::NewUser u;
+  u.username = "nadia.alaoui";
+  u.display_name = "Nadia Alaoui";
+  u.role = "social_worker";
+  u.scope_level = "national";
+  users.create_without_password(nullptr, {}, u);
+  u.username = "with.password";
+  u.password = "a-long-password";
+  users.create(nullptr, {}, u);
+  auto token = [&](const std::string& name, const std::string& password) {
+    const auto r = call(http::Method::kPost, "/api/v1/auth/token",
+                        nlohmann::json{{"username", name}, {"password", password}}.dump(),
+                        {{"content-type", "application/json"}});
+    auto error = nlohmann::json::parse(r.body)["error"];
+    return std::to_string(r.status) + " " + error["code"].get<std::string>() + " " +
+           error["message"].get<std::string>() + " " + std::to_string(error.size());
+  };
+  const std::string wrong = token("with.password", "not-the-password");
+  EXPECT_EQ(wrong.substr(0, 16), "401 unauthorized");
+  EXPECT_EQ(token("nobody.at.all", "not-the-password"), wrong);
+  EXPECT_EQ(token("nadia.alaoui", "not-the-password"), wrong);
+  EXPECT_EQ(token("nadia.alaoui", "!no-password"), wrong);
+}
+
 }  // namespace
 }  // namespace jisr::app

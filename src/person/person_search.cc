@@ -233,7 +233,8 @@ PersonSearch::LoadStats PersonSearch::load() {
     slot_of_.reserve(n);  // a million inserts otherwise rehash the table ~20 times
   }
   // The scan runs on a thread of its own and hands its rows over in batches, so that reading
-  // SQLite and indexing (the id map, mostly) overlap: 1M people start in ~2/3 of the time.
+  // SQLite and indexing (the id map, the names) overlap. With BulkLoad keeping only distinct
+  // spellings, 1M people start in 2.0-2.3 s instead of 2.8-3.9 (bench/RESULTS.md).
   struct Row {
     std::string id;
     match::PersonRecord record;

@@ -184,6 +184,7 @@ http::Response render_user_form(const web::ModuleContext& ctx, const http::Reque
     data["status_button_label"] =
         ctx.catalogs.get(r.lang, existing->active ? "page.users.disable" : "page.users.enable");
     data["active"] = existing->active;
+    data["no_password"] = !has_password(*existing);
   }
   return ctx.pages.render(r, status, "access/user_form",
                           is_new ? "page.users.new" : "page.users.edit", "users", data);
@@ -527,6 +528,7 @@ void AccessModule::register_routes(http::Router& router, const web::ModuleContex
            {"scope_label", scope_label(ctx, r.lang, u.scope, *lease)},
            {"organization_name", org_name},
            {"active", u.active},
+           {"password_set", has_password(u)},
            {"href", "/admin/users/" + u.id}});
     }
     auto keep = [&](const std::string& cursor) {

@@ -178,6 +178,7 @@ nlohmann::json to_json(const User& u) {
            {{"level", std::string(scope_level_name(u.scope.level))},
             {"code", u.scope.code.empty() ? nlohmann::json() : nlohmann::json(u.scope.code)}}},
           {"active", u.active},
+          {"password_set", has_password(u)},
           {"version", u.version},
           {"created_at", u.created_at},
           {"updated_at", u.updated_at}};
@@ -272,9 +273,7 @@ User UserService::create_user(const Principal* by, const audit::Actor& actor, co
   } catch (const db::UniqueViolation&) {
     throw Invalid("username", "validation.username_taken");
   }
-  auto after = to_json(u);
-  if (!with_password) after["password_set"] = false;
-  audit::append(tx.conn(), actor, "create", "user", u.id, nullptr, after, place_of(u));
+  audit::append(tx.conn(), actor, "create", "user", u.id, nullptr, to_json(u), place_of(u));
   tx.commit();
   return u;
 }

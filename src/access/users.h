@@ -35,7 +35,8 @@ struct User {
   std::string password_hash;  // never leaves this module's services
 };
 
-// The public view of a user (API and audit): never the password hash.
+// The public view of a user (API and audit): never the password hash, only whether one is
+// set ("password_set": false for an account made by create_without_password).
 nlohmann::json to_json(const User& u);
 
 struct NewUser {

@@ -258,10 +258,11 @@ TEST_F(WebAppTest, AnAccountWithoutPasswordGetsTheAnswerOfAWrongPassword) {
   u.display_name = "Nadia Alaoui";
   u.role = "social_worker";
   u.scope_level = "national";
-  users.create_without_password(nullptr, {}, u);
+  const auto without = users.create_without_password(nullptr, {}, u);
   u.username = "with.password";
   u.password = "a-long-password";
-  users.create(nullptr, {}, u);
+  u.role = "admin";
+  const auto with = users.create(nullptr, {}, u);
   auto token = [&](const std::string& name, const std::string& password) {
     const auto r = call(http::Method::kPost, "/api/v1/auth/token",
                         nlohmann::json{{"username", name}, {"password", password}}.dump(),
@@ -275,6 +276,23 @@ TEST_F(WebAppTest, AnAccountWithoutPasswordGetsTheAnswerOfAWrongPassword) {
   EXPECT_EQ(token("nobody.at.all", "not-the-password"), wrong);
   EXPECT_EQ(token("nadia.alaoui", "not-the-password"), wrong);
   EXPECT_EQ(token("nadia.alaoui", "!no-password"), wrong);
+
+  // An administrator sees which account has no password yet (API; the admin pages show it
+  // from the same field).
+  const auto issued =
+      call(http::Method::kPost, "/api/v1/auth/token",
+           nlohmann::json{{"username", "with.password"}, {"password", "a-long-password"}}.dump(),
+           {{"content-type", "application/json"}});
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const std::string bearer =
+      "Bearer " + nlohmann::json::parse(issued.body)["token"].get<std::string>();
+  auto password_set = [&](const std::string& id) {
+    const auto r = call(http::Method::kGet, "/api/v1/users/" + id, "", {{"authorization", bearer}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return nlohmann::json::parse(r.body).at("password_set").get<bool>();
+  };
+  EXPECT_FALSE(password_set(without.id));
+  EXPECT_TRUE(password_set(with.id));
 }
 
 }  // namespace

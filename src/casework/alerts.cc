@@ -138,9 +138,13 @@ std::vector<Alert> alerts_for(db::Connection& conn, const access::Principal& by,
       // of ids read from the caller's side. Checked per admission ("EXISTS an open case of
       // mine for this person"), the planner walked a year of birth dates of the whole
       // country (people_birth_date): 140 ms -> 40 ms at 1,000,000 people, 7,574 open cases.
-      std::string own = "SELECT a2.id FROM " + my_open_cases_table(by.user_id, params) +
-                        " c JOIN admissions a2 ON a2.person_id = c.person_id WHERE "
-                        "a2.discharged_on IS NULL";
+      // As "IN (people of my open cases)", not a join: SQLite joined the cases to the
+      // admissions through a Bloom filter built by reading every admission (20 ms of the
+      // caseload's 25 at 1,000,000 people, for a worker with 57 open cases; 0.3 ms now).
+      std::string own =
+          "SELECT a2.id FROM admissions a2 WHERE a2.discharged_on IS NULL AND "
+          "a2.person_id IN (SELECT c.person_id FROM " +
+          my_open_cases_table(by.user_id, params) + " c)";
       if (by.organization_id) {
         params.emplace_back(*by.organization_id);
         own += " UNION SELECT id FROM admissions WHERE institution_id = $" +

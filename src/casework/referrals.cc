@@ -205,33 +205,29 @@ ReferralPage ReferralService::queue_page(const access::Principal& by, const std:
   if (!by.can(access::Action::kCaseRead)) throw Forbidden();
   ReferralPage out;
   if (!by.organization_id) return out;
-  // " FROM ... WHERE ..." of the queue; appends its parameters.
-  auto from = [&](std::vector<db::Value>& params) {
-    std::string sql = " FROM referrals r JOIN people p ON p.id = r.person_id WHERE " +
-                      referral_scope_condition(by, params);
-    params.emplace_back(*by.organization_id);
-    sql += (queue == "incoming" ? " AND r.to_org_id = $" : " AND r.from_org_id = $") +
-           std::to_string(params.size());
-    return sql;
-  };
+  // Every referral from or to the caller's organization is in its scope
+  // (referral_scope_condition), so the queue needs no other condition; and every referral
+  // has its person (a foreign key; people are never deleted), so the count needs no join.
+  const bool incoming = queue == "incoming";
+  const std::string org_column = incoming ? "to_org_id" : "from_org_id";
+  const db::Value org(*by.organization_id);
   auto lease = db_.acquire();
-  {
-    std::vector<db::Value> params;
-    const std::string sql = "SELECT count(*)" + from(params);
-    out.total = db::as_int(lease->query(sql, params).rows.at(0).at(0)).value_or(0);
-  }
+  const auto counted =
+      lease->query("SELECT count(*) FROM referrals WHERE " + org_column + " = $1", {org});
+  out.total = db::as_int(counted.rows.at(0).at(0)).value_or(0);
   if (offset >= out.total) return out;
-  std::vector<db::Value> params;
-  std::string sql = "SELECT " + referral_columns() + from(params);
-  sql += queue == "incoming"
-             ? " ORDER BY CASE WHEN r.status = 'pending' THEN 0 ELSE 1 END, CASE WHEN r.status "
-               "= 'pending' THEN r.id END, r.id DESC"
-             : " ORDER BY r.id DESC";
-  params.emplace_back(static_cast<std::int64_t>(limit));
-  sql += " LIMIT $" + std::to_string(params.size());
-  params.emplace_back(offset);
-  sql += " OFFSET $" + std::to_string(params.size());
-  for (const auto& row : lease->query(sql, params).rows) {
+  // The page's ids from the queue's index alone (migration 0014), then only their rows.
+  const std::string order =
+      incoming ? " ORDER BY CASE WHEN r.status = 'pending' THEN 0 ELSE 1 END, CASE WHEN "
+                 "r.status = 'pending' THEN r.id END, r.id DESC"
+               : " ORDER BY r.id DESC";
+  const std::string sql = "SELECT " + referral_columns() +
+                          " FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.id IN "
+                          "(SELECT r.id FROM referrals r WHERE r." +
+                          org_column + " = $1" + order + " LIMIT $2 OFFSET $3)" + order;
+  const auto page =
+      lease->query(sql, {org, db::Value(static_cast<std::int64_t>(limit)), db::Value(offset)});
+  for (const auto& row : page.rows) {
     out.referrals.push_back(referral_from_row(row));
   }
   return out;

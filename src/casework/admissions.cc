@@ -6,6 +6,7 @@
 #include "casework/input.h"
 #include "casework/institution_facts.h"
 #include "casework/vocabulary.h"
+#include "org/occupancy.h"
 #include "platform/error.h"
 #include "platform/util/ids.h"
 #include "platform/util/time.h"
@@ -51,38 +52,6 @@ void check_date(const std::string& field, const std::string& date, Errors& error
 }
 
 }  // namespace
-
-Occupancy current_occupancy(db::Connection& conn, const std::string& institution_id) {
-  Occupancy o;
-  for (const auto& r : conn.query("SELECT sex, COUNT(*) FROM admissions WHERE institution_id = $1 "
-                                  "AND discharged_on IS NULL GROUP BY sex",
-                                  {db::Value(institution_id)})
-                           .rows) {
-    (db::text_or(r[0], "") == "F" ? o.female : o.male) = db::as_int(r[1]).value_or(0);
-  }
-  return o;
-}
-
-std::map<std::string, Occupancy> current_occupancies(db::Connection& conn,
-                                                     const std::vector<std::string>& ids) {
-  std::map<std::string, Occupancy> out;
-  if (ids.empty()) return out;
-  std::vector<db::Value> params;
-  std::string in;
-  for (const auto& id : ids) {
-    params.emplace_back(id);
-    in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
-  }
-  for (const auto& r :
-       conn.query("SELECT institution_id, sex, COUNT(*) FROM admissions WHERE institution_id IN (" +
-                      in + ") AND discharged_on IS NULL GROUP BY institution_id, sex",
-                  params)
-           .rows) {
-    auto& o = out[db::text_or(r[0], "")];
-    (db::text_or(r[1], "") == "F" ? o.female : o.male) = db::as_int(r[2]).value_or(0);
-  }
-  return out;
-}
 
 nlohmann::json to_json(const AdmissionRecord& rec, const std::string& lang) {
   const Admission& a = rec.a;
@@ -177,7 +146,7 @@ AdmissionRecord AdmissionService::admit(const access::Principal& by, const audit
   a.reason = in.reason;
   a.region_code = inst->region_code;
   a.province_code = inst->province_code;
-  const Occupancy now = current_occupancy(tx.conn(), inst->id);
+  const org::Occupancy now = org::occupancy_of(tx.conn(), inst->id);
   const std::int64_t residents = a.sex == "F" ? now.female : now.male;
   const std::int64_t capacity = a.sex == "F" ? inst->capacity_female : inst->capacity_male;
   if (residents >= capacity) {

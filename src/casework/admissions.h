@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,19 +21,6 @@
 #include "platform/db/database.h"
 
 namespace jisr::casework {
-
-// Residents of an institution now (admitted, not discharged), by sex.
-struct Occupancy {
-  std::int64_t female = 0;
-  std::int64_t male = 0;
-  std::int64_t total() const { return female + male; }
-};
-
-// For the org module's occupancy (occupancy_of / occupancies_of): one indexed count.
-Occupancy current_occupancy(db::Connection& conn, const std::string& institution_id);
-// The same for several institutions in one query; institutions without residents are absent.
-std::map<std::string, Occupancy> current_occupancies(db::Connection& conn,
-                                                     const std::vector<std::string>& ids);
 
 struct Admission {
   std::string id;

@@ -23,6 +23,7 @@
 #include "casework/referrals.h"
 #include "casework/vocabulary.h"
 #include "casework/workflow.h"
+#include "org/occupancy.h"
 #include "platform/error.h"
 #include "platform/util/time.h"
 #include "platform/web/forms.h"
@@ -873,7 +874,7 @@ http::Response render_admit(const web::ModuleContext& ctx, const http::Request& 
   insts.push_back({{"value", ""}, {"label", label(ctx, lang, "caseload.choose")}});
   const auto occupancy_ids = institution_choices(*lease, p.scope, p.organization_id);
   for (const auto& o : occupancy_ids) {
-    const auto occ = current_occupancy(*lease, o.id);
+    const auto occ = org::occupancy_of(*lease, o.id);
     insts.push_back(
         {{"value", o.id},
          {"label", o.name(lang) + " (" + o.province_code + ") — " + std::to_string(occ.female) +

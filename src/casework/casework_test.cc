@@ -8,6 +8,7 @@
 #include "casework/case_services.h"
 #include "casework/cases.h"
 #include "casework/plan.h"
+#include "org/occupancy.h"
 #include "platform/error.h"
 
 namespace jisr::casework {
@@ -123,10 +124,10 @@ TEST_F(AdmissionRulesTest, CapacityOneAtATimeDischargeAndOccupancy) {
   EXPECT_TRUE(s.admit(worker_, actor, boy).a.over_capacity);
   {
     auto lease = db_->acquire();
-    const auto occ = current_occupancy(*lease, "EPS1");
+    const auto occ = org::occupancy_of(*lease, "EPS1");
     EXPECT_EQ(occ.female, 2);
     EXPECT_EQ(occ.male, 1);
-    EXPECT_EQ(current_occupancies(*lease, {"EPS1", "ASSOC"}).at("EPS1").total(), 3);
+    EXPECT_EQ(org::occupancies_of(*lease, {"EPS1", "ASSOC"}).at("EPS1").total(), 3);
   }
   EXPECT_THROW(s.discharge(worker_, actor, first.a.id, {"2026-01-09", "kafala", std::nullopt}),
                Invalid);
@@ -136,7 +137,7 @@ TEST_F(AdmissionRulesTest, CapacityOneAtATimeDischargeAndOccupancy) {
   EXPECT_THROW(s.discharge(worker_, actor, first.a.id, {"2026-01-12", "other", std::nullopt}),
                Conflict);
   auto lease = db_->acquire();
-  EXPECT_EQ(current_occupancy(*lease, "EPS1").female, 1);
+  EXPECT_EQ(org::occupancy_of(*lease, "EPS1").female, 1);
 }
 
 TEST_F(AdmissionRulesTest, OnlyInstitutionsAndOnlyInScope) {

@@ -1,8 +1,8 @@
 // src/org/occupancy.h
 //
-// An institution's occupancy, derived from admissions and never typed in. The admissions
-// issue (migration 0008) replaces the bodies in occupancy.cc; every page, export and API
-// answer of this module reads occupancy through these two functions only.
+// An institution's occupancy, derived from admissions (migration 0009) and never typed in.
+// Every page, export and API answer reads occupancy through these two functions only,
+// admissions' capacity check included.
 #pragma once
 
 #include <map>

@@ -183,7 +183,7 @@ TEST_F(OrgServiceTest, CursorPaginationFollowsTheSort) {
   EXPECT_EQ(seen, (std::vector<std::int64_t>{50, 40, 30, 20, 10}));
 }
 
-TEST_F(OrgServiceTest, OccupancyIsZeroUntilAdmissionsReplaceIt) {
+TEST_F(OrgServiceTest, AnInstitutionWithoutAdmissionsHasNoResidents) {
   OrgService s(*db_);
   auto o = s.create(admin_, actor_, eps_input("Occupancy"));
   auto lease = db_->acquire();

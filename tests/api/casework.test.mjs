@@ -13,7 +13,7 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, BIN, DB_URL, daysFromNow, isoDate, latinLetters, newSuffix } from '../lib/env.mjs';
 import { addUser as addCliUser, cliToken } from '../lib/cli.mjs';
-import { api } from '../lib/http.mjs';
+import { api, request } from '../lib/http.mjs';
 import { createPerson as createPersonAs } from '../lib/people.mjs';
 
 const PASSWORD = 'a-long-password-123';
@@ -46,6 +46,34 @@ async function createOrg(key, kind, province, extra = {}) {
   assert.equal(r.status, 201, r.where);
   S.org[key] = r.body.id;
   return r.body.id;
+}
+
+// The EPS's residents as the registry shows them, everywhere it shows them: its record, its
+// row in the list and in the CSV export, and its page ("Résidents" row). All come from the
+// admissions; none can be typed in.
+async function registryResidents(token) {
+  const one = await api('GET', `/api/v1/organizations/${S.org.EPS}`, token);
+  assert.equal(one.status, 200, one.where);
+  const q = encodeURIComponent(one.body.name_fr);
+  const list = await api('GET', `/api/v1/organizations?q=${q}&limit=10`, token);
+  const listed = list.body.items.find((o) => o.id === S.org.EPS);
+  assert.ok(listed, list.where);
+  const csv = await api('GET', `/api/v1/organizations/export?format=csv&q=${q}`, token);
+  assert.equal(csv.status, 200, csv.where);
+  const [header, ...lines] = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const columns = header.split(';');
+  const row = lines.map((l) => l.split(';')).find((cells) => cells.includes(S.org.EPS));
+  assert.ok(row, csv.where);
+  const page = await request('GET', `/institutions/${S.org.EPS}`, { token, headers: { accept: 'text/html' } });
+  assert.equal(page.status, 200, page.where);
+  const residentsRow = page.text.match(/data-testid="residents-female">(\d+)<\/td><td[^>]*>(\d+)<\/td><td[^>]*>(\d+)</);
+  assert.ok(residentsRow, 'the residents row of the institution page');
+  return {
+    record: [one.body.occupancy.female, one.body.occupancy.male, one.body.occupancy.rate],
+    listed: [listed.occupancy.female, listed.occupancy.male],
+    exported: [Number(row[columns.indexOf('residents_female')]), Number(row[columns.indexOf('residents_male')])],
+    page: residentsRow.slice(1, 4).map(Number),
+  };
 }
 
 const createPerson = (token, { sex = 'F', birth = '2012-03-04', province = 'MA-CAS' } = {}) =>
@@ -410,6 +438,9 @@ describe('admissions', () => {
     assert.equal(r.body.over_capacity, false, 'the boys have their own capacity');
     let current = await api('GET', `/api/v1/admissions?institution=${S.org.EPS}&current=true&limit=500`, S.tok.coord);
     assert.equal(current.body.items.length, 3, current.where);
+    // The registry counts them: 2 girls and 1 boy for a capacity of 1 + 1.
+    assert.deepEqual(await registryResidents(S.tok.coord), {
+      record: [2, 1, 1.5], listed: [2, 1], exported: [2, 1], page: [2, 1, 3] });
     // The director (organization scope) sees the residents: admission granted access.
     const dir = await api('GET', `/api/v1/admissions?institution=${S.org.EPS}`, S.tok.dirE);
     assert.equal(dir.body.items.length, 3, dir.where);
@@ -427,6 +458,8 @@ describe('admissions', () => {
     expectError(await discharge({ discharged_on: daysFromNow(0), reason: 'other' }), 409, 'already_discharged');
     current = await api('GET', `/api/v1/admissions?institution=${S.org.EPS}&current=true&limit=500`, S.tok.coord);
     assert.equal(current.body.items.length, 2);
+    assert.deepEqual(await registryResidents(S.tok.coord), {
+      record: [1, 1, 1], listed: [1, 1], exported: [1, 1], page: [1, 1, 2] }, 'a discharged girl is no longer a resident');
     // Out of scope: absent from lists, 404.
     const other = await api('GET', `/api/v1/admissions?institution=${S.org.EPS}`, S.tok.swR);
     assert.equal(other.body.items.length, 0);

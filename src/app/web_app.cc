@@ -233,7 +233,9 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   if (after) file["services_first_href"] = "/people/" + person_id + "#person-services";
   file["services_paged"] = more || after.has_value();
   nlohmann::json admissions = nlohmann::json::array();
+  bool admitted_now = false;
   for (const auto& a : casework::admissions_of_person(conn, *p, person_id, lang)) {
+    admitted_now = admitted_now || a.current;
     nlohmann::json item = {{"institution_name", a.institution_name},
                            {"admitted_on", date(a.admitted_on)},
                            {"discharged_on", a.discharged_on ? date(*a.discharged_on) : ""},
@@ -245,18 +247,26 @@ void WebApp::add_casework_sections(const http::Request& r, const std::string& pe
   file["admissions"] = admissions;
   nlohmann::json referrals = nlohmann::json::array();
   for (const auto& ref : casework::referrals_of_person(conn, *p, person_id, lang)) {
-    referrals.push_back({{"href", "/cases/" + ref.case_id},
-                         {"sent_on", date(ref.created_at)},
-                         {"to_org_name", ref.to_org_name},
-                         {"status_label", label("referral.status." + ref.status)}});
+    nlohmann::json item = {{"sent_on", date(ref.created_at)},
+                           {"from_org_name", ref.from_org_name},
+                           {"to_org_name", ref.to_org_name},
+                           {"reason", ref.reason},
+                           {"status_label", label("referral.status." + ref.status)}};
+    // A receiving organization sees the referral but not the sender's case.
+    if (ref.case_visible) item["href"] = "/cases/" + ref.case_id;
+    referrals.push_back(std::move(item));
   }
   file["referrals_section"] = true;
   file["referrals"] = referrals;
   if (p->can(access::Action::kCaseWrite))
     file["new_case_href"] = "/people/" + person_id + "/cases/new";
-  if (p->can(access::Action::kAdmissionManage)) {
+  // A person is in one institution at a time: no new admission before the discharge.
+  if (p->can(access::Action::kAdmissionManage) && !admitted_now) {
     file["new_admission_href"] = "/people/" + person_id + "/admissions/new";
   }
+  // Where the admission and discharge forms come back to.
+  if (r.query("admitted")) file["notice"] = label("admission.saved");
+  if (r.query("discharged")) file["notice"] = label("admission.discharged");
 }
 
 http::Response WebApp::error_response(const http::Request& request, int status,

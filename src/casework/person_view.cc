@@ -90,21 +90,32 @@ std::vector<ReferralSummary> referrals_of_person(db::Connection& conn, const acc
   std::vector<ReferralSummary> out;
   if (!by.can(access::Action::kCaseRead)) return out;
   std::vector<db::Value> params = {db::Value(person_id)};
+  const std::string where = referral_scope_condition(by, params);
+  // A referral received by the caller's organization is visible without its case (owned by
+  // the sender): the case is linked only when the caller may open it.
+  const std::string case_visible = case_scope_condition(by, params);
   const std::string sql =
       "SELECT r.id, r.case_id, r.from_org_id, r.to_org_id, r.status, r.created_at, o.id, "
-      "o.name_fr, o.name_ar FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN "
-      "organizations o "
-      "ON o.id = r.to_org_id WHERE r.person_id = $1 AND " +
-      referral_scope_condition(by, params) + " ORDER BY r.id DESC LIMIT 100";
+      "o.name_fr, o.name_ar, f.id, f.name_fr, f.name_ar, r.reason, CASE WHEN c.id IS NOT NULL "
+      "AND " +
+      case_visible +
+      " THEN 1 ELSE 0 END FROM referrals r JOIN people p ON p.id = r.person_id "
+      "LEFT JOIN organizations o ON o.id = r.to_org_id "
+      "LEFT JOIN organizations f ON f.id = r.from_org_id "
+      "LEFT JOIN cases c ON c.id = r.case_id WHERE r.person_id = $1 AND " +
+      where + " ORDER BY r.id DESC LIMIT 100";
   for (const auto& r : conn.query(sql, params).rows) {
-    ReferralSummary s{db::text_or(r[0], ""),
-                      db::text_or(r[1], ""),
-                      db::text_or(r[2], ""),
-                      db::text_or(r[3], ""),
-                      "",
-                      db::text_or(r[4], ""),
-                      db::text_or(r[5], "")};
+    ReferralSummary s;
+    s.id = db::text_or(r[0], "");
+    s.case_id = db::text_or(r[1], "");
+    s.from_org_id = db::text_or(r[2], "");
+    s.to_org_id = db::text_or(r[3], "");
+    s.status = db::text_or(r[4], "");
+    s.created_at = db::text_or(r[5], "");
     s.to_org_name = org_name(r[3], r[6], r[7], r[8], lang);
+    s.from_org_name = org_name(r[2], r[9], r[10], r[11], lang);
+    s.reason = db::text_or(r[12], "");
+    s.case_visible = db::as_int(r[13]).value_or(0) != 0;
     out.push_back(std::move(s));
   }
   return out;
@@ -203,6 +214,8 @@ nlohmann::json to_json(const ReferralSummary& s) {
           {"from_org", s.from_org_id},
           {"to_org", s.to_org_id},
           {"to_org_name", s.to_org_name},
+          {"from_org_name", s.from_org_name},
+          {"reason", s.reason},
           {"status", s.status},
           {"created_at", s.created_at}};
 }

@@ -32,6 +32,8 @@ struct AdmissionSummary {
 
 struct ReferralSummary {
   std::string id, case_id, from_org_id, to_org_id, to_org_name, status, created_at;
+  std::string from_org_name, reason;
+  bool case_visible = false;  // the caller may open the referral's case (case_scope_condition)
 };
 
 struct ServiceSummary {

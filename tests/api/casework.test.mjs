@@ -391,6 +391,20 @@ describe('referrals', () => {
     expectError(await api('POST', `/api/v1/referrals/${ref.id}/decline`, S.tok.orgB, { reason: 'x' }), 409, 'illegal_transition');
     // Accepting granted B access to the person.
     assert.equal((await api('GET', `/api/v1/people/${p.id}`, S.tok.orgB)).status, 200);
+    // The person's file lists the referral with where it comes from and why; the case is
+    // linked only for the sender (B sees the referral, not A's case).
+    const nameOfA = (await api('GET', `/api/v1/organizations/${S.org.A}`, S.tok.admin)).body.name_fr;
+    for (const [who, linked] of [['swA', true], ['orgB', false]]) {
+      const file = await request('GET', `/people/${p.id}`, { token: S.tok[who], headers: { accept: 'text/html', cookie: 'jisr_lang=fr' } });
+      assert.equal(file.status, 200, file.where);
+      const rows = file.text.split('data-testid="referral-row"').slice(1).map((row) => row.split('</tr>')[0]);
+      const row = rows.find((x) => x.includes('Soutien psychologique'));
+      assert.ok(row, `${who}: the referral's reason is shown`);
+      assert.match(row, new RegExp(`data-testid="referral-from"><span dir="auto">${nameOfA}<`), `${who}: from A`);
+      assert.equal(row.includes(`href="/cases/${c.id}"`), linked, `${who}: link to the case`);
+      if (linked) assert.equal((await request('GET', `/cases/${c.id}`, { token: S.tok[who], headers: { accept: 'text/html' } })).status, 200);
+      else assert.equal((await request('GET', `/cases/${c.id}`, { token: S.tok[who], headers: { accept: 'text/html' } })).status, 404);
+    }
     r = await api('POST', `/api/v1/referrals/${ref.id}/complete`, S.tok.swA, {});
     assert.equal(r.status, 200, r.where);
     assert.equal(r.body.status, 'completed');
@@ -460,6 +474,17 @@ describe('admissions', () => {
     assert.equal(current.body.items.length, 2);
     assert.deepEqual(await registryResidents(S.tok.coord), {
       record: [1, 1, 1], listed: [1, 1], exported: [1, 1], page: [1, 1, 2] }, 'a discharged girl is no longer a resident');
+    // The person's file: no new admission while one is open; the forms' redirects are confirmed.
+    const fileOf = async (person, query = '') => {
+      const f = await request('GET', `/people/${person.id}${query}`, { token: S.tok.swE, headers: { accept: 'text/html', cookie: 'jisr_lang=fr' } });
+      assert.equal(f.status, 200, f.where);
+      return f.text;
+    };
+    assert.ok(!(await fileOf(girl2)).includes('data-testid="new-admission"'), 'girl2 is in the institution');
+    assert.ok((await fileOf(girl)).includes('data-testid="new-admission"'), 'girl was discharged');
+    assert.match(await fileOf(girl, '?discharged=1'), /data-testid="notice">Sortie enregistrée\.</);
+    assert.match(await fileOf(girl2, '?admitted=1'), /data-testid="notice">Admission enregistrée\.</);
+    assert.ok(!(await fileOf(girl2)).includes('data-testid="notice"'));
     // Out of scope: absent from lists, 404.
     const other = await api('GET', `/api/v1/admissions?institution=${S.org.EPS}`, S.tok.swR);
     assert.equal(other.body.items.length, 0);

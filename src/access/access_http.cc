@@ -528,8 +528,9 @@ void AccessModule::register_routes(http::Router& router, const web::ModuleContex
            {"scope_label", scope_label(ctx, r.lang, u.scope, *lease)},
            {"organization_name", org_name},
            {"active", u.active},
-           {"password_set", has_password(u)},
-           {"href", "/admin/users/" + u.id}});
+           {"password_set", has_password(u)}});
+      // The user's page is the administration form: linked for those who may use it only.
+      if (p.can(Action::kUserManage)) rows.back()["href"] = "/admin/users/" + u.id;
     }
     auto keep = [&](const std::string& cursor) {
       std::string href = "/admin/users?q=" + http::percent_encode(q) +

@@ -295,6 +295,10 @@ http::Response WebApp::error_response(const http::Request& request, int status,
     return pages_->render(request, 404, "errors/not_found", "page.not_found.title", "",
                           {{"path", request.path}});
   }
+  if (status == 403) {  // a refusal, not a fault: no "try again", no reference for support
+    return pages_->render(request, 403, "errors/forbidden", "page.forbidden.title", "",
+                          {{"message", catalogs_.get(lang, message_key)}});
+  }
   return pages_->render(request, status, "errors/error", "page.error.title", "",
                         {{"status", status},
                          {"message", catalogs_.get(lang, message_key)},

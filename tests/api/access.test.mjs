@@ -588,6 +588,21 @@ describe('users API: territorial scope', () => {
     assert.equal(hidden.body.error.message, missing.body.error.message);
   });
 
+  test('the users page links to the administration form only for those who may use it', async () => {
+    const html = (token, path) => api('GET', path, { token, headers: { accept: 'text/html', cookie: 'jisr_lang=fr' } });
+    const asCoord = await html(coordToken, `/admin/users?q=${encodeURIComponent(uname('in-cas'))}`);
+    assert.equal(asCoord.status, 200, asCoord.where);
+    assert.ok(asCoord.text.includes(uname('in-cas')), 'the coordinator sees the user');
+    assert.doesNotMatch(asCoord.text, /href="\/admin\/users\/[^"?]+"/, 'but no link to a form they cannot use');
+    const asAdmin = await html(adminToken, `/admin/users?q=${encodeURIComponent(uname('in-cas'))}`);
+    assert.ok(asAdmin.text.includes(`href="/admin/users/${ids['in-cas']}"`), asAdmin.where);
+    // Typed in anyway: a refusal page, not an error to try again.
+    const refused = await html(coordToken, `/admin/users/${ids['in-cas']}`);
+    assert.equal(refused.status, 403, refused.where);
+    assert.ok(refused.text.includes('data-testid="forbidden"') && refused.text.includes(FR['page.forbidden.title']), refused.where);
+    assert.ok(!refused.text.includes(FR['page.error.text']), 'no "try again in a moment"');
+  });
+
   test('a provincial coordinator may not write: 403', async () => {
     const r = await api('POST', '/api/v1/users', {
       token: coordToken,

@@ -346,8 +346,10 @@ http::Response WebApp::dispatch(http::Request& request) {
     access_->authenticate(request);
     if (const auto* p = access::principal_of(request)) {
       // The user's own choice of language comes after an explicit switch (query, cookie)
-      // and before the browser's Accept-Language.
-      if (!request.query("lang") && !request.cookie("jisr_lang"))
+      // and before the browser's Accept-Language, which every browser sends. An API client
+      // sends Accept-Language on purpose: on /api/ it comes before the user's choice.
+      const bool api_asks = is_api(request) && request.header("accept-language").has_value();
+      if (!request.query("lang") && !request.cookie("jisr_lang") && !api_asks)
         request.lang = p->preferred_language;
     }
     response = route(request);

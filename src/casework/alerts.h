@@ -6,6 +6,8 @@
 // and children in care (open admission) turning 18 within 12 months.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,9 +35,29 @@ struct Alert {
 
 nlohmann::json to_json(const Alert& a);
 
+// The kinds, in the order alerts_for() lists them.
+enum class AlertKind { kOverdueAction, kReferralUnanswered, kReviewDue, kTurning18 };
+inline constexpr std::array<AlertKind, 4> kAlertKinds = {
+    AlertKind::kOverdueAction, AlertKind::kReferralUnanswered, AlertKind::kReviewDue,
+    AlertKind::kTurning18};
+
+// Which alerts of one kind: `offset` of them skipped, then at most `count`.
+struct AlertWindow {
+  std::int64_t offset = 0;
+  std::int64_t count = kMaxAlertsPerKind;
+};
+
+// The caller's alerts of one kind, in that kind's order (overdue actions and turning 18 by
+// date, unanswered referrals oldest first, reviews by case), within `window`: the pages of
+// GET /api/v1/alerts. Same rules as alerts_for().
+std::vector<Alert> alerts_of_kind(db::Connection& conn, const access::Principal& by, bool mine,
+                                  const std::string& lang, AlertKind kind,
+                                  const AlertWindow& window);
+
 // The caller's alerts (needs case.read; empty otherwise). With `mine`, only what concerns the
 // caller's own caseload (cases owned by or assigned to them, children in their institution).
-// `lang` chooses the script of person names. At most kMaxAlertsPerKind of each kind.
+// `lang` chooses the script of person names. At most kMaxAlertsPerKind of each kind (the
+// caseload page shows the first ones and counts the others).
 std::vector<Alert> alerts_for(db::Connection& conn, const access::Principal& by, bool mine,
                               const std::string& lang);
 

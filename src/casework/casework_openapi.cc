@@ -376,7 +376,7 @@ void describe_api(json& paths, json& schemas) {
   paths["/api/v1/alerts"]["get"] =
       op("The caller's alerts: overdue actions, referrals unanswered after 7 days, reviews due, "
          "children in care turning 18 within 12 months",
-         "listAlerts", {query_param("mine", "true: only the caller's caseload")},
+         "listAlerts", list_params({query_param("mine", "true: only the caller's caseload")}),
          {{"200", {{"description", "Alerts"}}}, {"403", forbidden}});
 }
 

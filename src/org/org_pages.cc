@@ -1,6 +1,7 @@
 // src/org/org_pages.cc
 #include "org/org_pages.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -53,10 +54,18 @@ std::string percent(double rate) {
   return buf;
 }
 
-std::string ratio(double r) {
-  char buf[16];
+std::string two_decimals(double r) {
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", r);
   return buf;
+}
+
+// Two decimals, with the decimal comma of French and of Moroccan Arabic administrative
+// writing ("3,29"), the point in English. (Coordinates keep the point everywhere.)
+std::string ratio(double r, const std::string& lang) {
+  std::string out = two_decimals(r);
+  if (lang != "en") std::replace(out.begin(), out.end(), '.', ',');
+  return out;
 }
 
 json options(const web::ModuleContext& ctx, const std::string& lang,
@@ -282,7 +291,7 @@ http::Response record_page(OrgService& service, const web::ModuleContext& ctx, h
     data["occupancy_rate"] = oj["rate"].is_null() ? "—" : percent(oj["rate"].get<double>());
     data["staff_ratio"] = oj["staff_to_resident_ratio"].is_null()
                               ? ctx.catalogs.get(lang, "org.institution.no_residents")
-                              : ratio(oj["staff_to_resident_ratio"].get<double>());
+                              : ratio(oj["staff_to_resident_ratio"].get<double>(), lang);
     json staff = json::array();
     for (const auto& f : staff_functions()) {
       auto it = i.staff.find(f);
@@ -296,7 +305,7 @@ http::Response record_page(OrgService& service, const web::ModuleContext& ctx, h
       svc.push_back({{"label", ctx.catalogs.get(lang, "org.service." + s)}});
     data["services"] = svc;
     if (i.latitude && i.longitude) {
-      data["coordinates"] = ratio(*i.latitude) + ", " + ratio(*i.longitude);
+      data["coordinates"] = two_decimals(*i.latitude) + ", " + two_decimals(*i.longitude);
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.6f,%.6f", *i.latitude, *i.longitude);
       data["coordinates"] = std::string(buf);

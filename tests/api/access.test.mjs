@@ -426,6 +426,20 @@ describe('users API', () => {
     assertError(await api('GET', '/api/v1/users/not-an-id', { token: adminToken }), 404, 'not_found');
   });
 
+  test('an API client chooses the language of messages with Accept-Language, over the account\'s', async () => {
+    const messages = { fr: FR['error.not_found'], ar: catalog('ar')['error.not_found'], en: catalog('en')['error.not_found'] };
+    assert.equal(new Set(Object.values(messages)).size, 3);
+    for (const [lang, message] of Object.entries(messages)) {
+      const r = await api('GET', '/api/v1/users/999999999', { token: adminToken, headers: { 'accept-language': lang } });
+      assertError(r, 404, 'not_found');
+      assert.equal(r.body.error.message, message, lang);
+    }
+    // Without the header, the account's own language (French here); ?lang= still comes first.
+    assert.equal((await api('GET', '/api/v1/users/999999999', { token: adminToken })).body.error.message, messages.fr);
+    const q = await api('GET', '/api/v1/users/999999999?lang=en', { token: adminToken, headers: { 'accept-language': 'ar' } });
+    assert.equal(q.body.error.message, messages.en);
+  });
+
   test('validation: 422 validation_failed with the field and a translated reason', async () => {
     const cases = [
       ['short password', newUser('v-pw', { password: 'short' }), /^password$/],

@@ -84,7 +84,7 @@ const ROUTES = [
   { key: 'PAGE GET /admin/users', action: 'user.read', list: true, page: true,
     call: (tok) => api('GET', '/admin/users?limit=500', tok),
     listed: (_json, res) => [state.inTarget, state.outTarget]
-      .filter((u) => res.text.includes(`/admin/users/${u.id}`)).map((u) => u.id) },
+      .filter((u) => res.text.includes(`data-testid="user-row" data-id="${u.id}"`)).map((u) => u.id) },
   { key: 'PAGE GET /admin/users/{id}', action: 'user.manage', page: true,
     call: (tok, t) => api('GET', `/admin/users/${t.id}`, tok) },
   { key: 'PAGE GET /audit', action: 'audit.read', list: true, page: true,
@@ -286,7 +286,7 @@ ROUTES.push(...[
   { key: 'POST /api/v1/cases/{id}/plan/actions/{action_id}/done', action: 'case.write', targets: cwCases,
     call: (tok, t) => api('POST', `/api/v1/cases/${t.id}/plan/actions/${cwSide(t).action.id}/done`, tok, {}) },
   { key: 'GET /api/v1/alerts', action: 'case.read', list: true, targets: cwCases,
-    call: (tok) => api('GET', '/api/v1/alerts', tok), listed: (json) => json.items.map((a) => a.case_id) },
+    call: (tok) => api('GET', '/api/v1/alerts?limit=500', tok), listed: (json) => json.items.map((a) => a.case_id) },
   { key: 'PAGE GET /cases/{id}', action: 'case.read', page: true, targets: cwCases,
     call: (tok, t) => api('GET', `/cases/${t.id}`, tok) },
   { key: 'POST /api/v1/referrals', action: 'referral.manage', success: 201, outStatus: 422, targets: cwCases,

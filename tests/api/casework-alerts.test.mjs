@@ -26,10 +26,20 @@ const S = { tok: {}, org: {} };
 const user = (name, role, scope, org) =>
   cliToken(addUser({ username: `alert-${name}-${SUFFIX}`, role, scope, org, password: PASSWORD }));
 
-async function alerts(token, mine = false) {
-  const r = await api('GET', `/api/v1/alerts${mine ? '?mine=true' : ''}`, token);
-  assert.equal(r.status, 200, r.where);
-  return r.body.items;
+// Every alert of the caller, following the pages.
+async function alerts(token, mine = false, limit = 500) {
+  const items = [];
+  let cursor = null;
+  do {
+    const query = [`limit=${limit}`, mine ? 'mine=true' : '', cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
+      .filter(Boolean).join('&');
+    const r = await api('GET', `/api/v1/alerts?${query}`, token);
+    assert.equal(r.status, 200, r.where);
+    assert.ok(r.body.items.length <= limit, r.where);
+    items.push(...r.body.items);
+    cursor = r.body.next_cursor;
+  } while (cursor);
+  return items;
 }
 const find = (items, kind, key, id) => items.filter((a) => a.kind === kind && a[key] === id);
 
@@ -206,5 +216,43 @@ describe('the mine view: my open cases and my institution only', () => {
     const t = await api('POST', `/api/v1/cases/${mine.case.id}/transition`, S.tok.swA, { to: 'closed', closure_reason: 'goals_achieved' });
     assert.equal(t.status, 200, t.where);
     assert.equal(find(await alerts(S.tok.swA, true), 'turning_18', 'admission_id', mine.admission.id).length, 0, 'closed case');
+  });
+});
+
+describe('the list of alerts pages like every list', () => {
+  test('pages of 1, 2 and 3 give the whole list once, in the same order; a bad cursor is refused', async () => {
+    // Alerts of two kinds in a new organization's own caseload (nothing else touches it):
+    // three overdue actions, then two reviews due.
+    const r = await api('POST', '/api/v1/organizations', S.tok.admin,
+      { kind: 'association', name_fr: `Pages ${tag()}`, name_ar: `جمعية ${tag()}`, province: 'MA-CAS' });
+    assert.equal(r.status, 201, r.where);
+    // Organization scope: the alerts of its own people only, whatever other tests add.
+    const sw = user('sw-pages', 'association_worker', `organization:${r.body.id}`, r.body.id);
+    for (let i = 0; i < 5; i++) {
+      const c = await openCase(sw, (await createPerson(sw, tag())).id);
+      if (i < 3) {
+        const a = await api('POST', `/api/v1/cases/${c.id}/plan`, sw, { kind: 'action', title: `Appel ${i}`, due_on: daysFromNow(0) });
+        assert.equal(a.status, 201, a.where);
+        dbExec(`UPDATE case_actions SET due_on = ${sqlString(daysFromNow(-3 - i))} WHERE id = ${sqlString(a.body.id)}`);
+      } else {
+        dbExec(`UPDATE cases SET review_due_on = ${sqlString(daysFromNow(-1))} WHERE id = ${sqlString(c.id)}`);
+      }
+    }
+    const all = await alerts(sw);
+    assert.deepEqual(all.map((a) => a.kind), ['overdue_action', 'overdue_action', 'overdue_action', 'review_due', 'review_due']);
+    const key = (a) => JSON.stringify(a);
+    for (const limit of [1, 2, 3]) {
+      assert.deepEqual((await alerts(sw, false, limit)).map(key), all.map(key), `limit ${limit}`);
+    }
+    const first = await api('GET', '/api/v1/alerts?limit=2', sw);
+    assert.equal(first.body.items.length, 2);
+    assert.equal(typeof first.body.next_cursor, 'string');
+    const last = await api('GET', `/api/v1/alerts?limit=5`, sw);
+    assert.equal(last.body.items.length, 5);
+    assert.equal(last.body.next_cursor, null, 'no empty page after the last one');
+    const cursor = (text) => Buffer.from(`v1:${text}`).toString('base64url');
+    for (const bad of ['nope', '99:0', '0:-1', '1:x']) {
+      assert.equal((await api('GET', `/api/v1/alerts?cursor=${cursor(bad)}`, sw)).status, 400, bad);
+    }
   });
 });

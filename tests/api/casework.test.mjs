@@ -296,16 +296,16 @@ describe('notes, assessment, plan and services', () => {
     const plan = await api('GET', `/api/v1/cases/${c.id}/plan`, S.tok.swA);
     assert.equal(plan.body.goals.length, 1);
     assert.equal(plan.body.actions.length, 2);
-    let alerts = await api('GET', '/api/v1/alerts?mine=true', S.tok.swA);
+    let alerts = await api('GET', '/api/v1/alerts?mine=true&limit=500', S.tok.swA);
     assert.ok(alerts.body.items.some((a) => a.kind === 'overdue_action' && a.case_id === c.id), alerts.where);
-    alerts = await api('GET', '/api/v1/alerts', S.tok.swB);
+    alerts = await api('GET', '/api/v1/alerts?limit=500', S.tok.swB);
     assert.ok(!alerts.body.items.some((a) => a.case_id === c.id), 'no alert from an invisible case');
     r = await api('POST', `/api/v1/cases/${c.id}/plan/actions/${action.id}/done`, S.tok.swA, { done_on: daysFromNow(2) });
     expectError(r, 422, 'validation_failed', 'done_on');
     r = await api('POST', `/api/v1/cases/${c.id}/plan/actions/${action.id}/done`, S.tok.swA, {});
     assert.equal(r.status, 200, r.where);
     assert.equal(r.body.done_on, daysFromNow(0));
-    alerts = await api('GET', '/api/v1/alerts?mine=true', S.tok.swA);
+    alerts = await api('GET', '/api/v1/alerts?mine=true&limit=500', S.tok.swA);
     assert.ok(!alerts.body.items.some((a) => a.kind === 'overdue_action' && a.case_id === c.id));
   });
 
@@ -333,7 +333,7 @@ describe('notes, assessment, plan and services', () => {
     const cur = await api('GET', `/api/v1/cases/${c.id}`, S.tok.swA);
     const r = await api('PATCH', `/api/v1/cases/${c.id}`, S.tok.swA, { version: cur.body.version, review_due_on: daysFromNow(-1) });
     assert.equal(r.status, 200, r.where);
-    const alerts = await api('GET', '/api/v1/alerts?mine=true', S.tok.swA);
+    const alerts = await api('GET', '/api/v1/alerts?mine=true&limit=500', S.tok.swA);
     assert.ok(alerts.body.items.some((a) => a.kind === 'review_due' && a.case_id === c.id), alerts.where);
   });
 });
@@ -379,6 +379,14 @@ describe('referrals', () => {
     expectError(await api('GET', `/api/v1/referrals/${ref.id}`, S.tok.swR), 404, 'not_found');
     const listR = await api('GET', '/api/v1/referrals?limit=500', S.tok.swR);
     assert.ok(!listR.body.items.some((x) => x.id === ref.id));
+    // Nothing that is not there yet is shown: no refusal reason, no response time, and the
+    // case's stage without a closure reason.
+    const queuePage = await request('GET', '/referrals', { token: S.tok.orgB, headers: { accept: 'text/html', cookie: 'jisr_lang=fr' } });
+    const card = queuePage.text.split(`data-testid="incoming-referral" data-id="${ref.id}"`)[1]?.split('</article>')[0];
+    assert.ok(card, queuePage.where);
+    assert.ok(!card.includes('Motif du refus&nbsp;:') && !card.includes('Délai de réponse'), card);
+    const casePage = await request('GET', `/cases/${c.id}`, { token: S.tok.swA, headers: { accept: 'text/html', cookie: 'jisr_lang=fr' } });
+    assert.match(casePage.text, /data-testid="case-status"[^>]*>[^<]+<\/span><\/dd>/, 'no dangling dash after the stage');
     // Only the receiver answers.
     expectError(await api('POST', `/api/v1/referrals/${ref.id}/accept`, S.tok.swA, {}), 403, 'forbidden');
     expectError(await api('POST', `/api/v1/referrals/${ref.id}/complete`, S.tok.orgB, {}), 409, 'illegal_transition');
@@ -455,6 +463,11 @@ describe('admissions', () => {
     // The registry counts them: 2 girls and 1 boy for a capacity of 1 + 1.
     assert.deepEqual(await registryResidents(S.tok.coord), {
       record: [2, 1, 1.5], listed: [2, 1], exported: [2, 1], page: [2, 1, 3] });
+    // Staff per resident (none yet: 0 for 3) with the decimal sign of the page's language.
+    for (const [lang, shown] of [['fr', '0,00'], ['ar', '0,00'], ['en', '0.00']]) {
+      const inst = await request('GET', `/institutions/${S.org.EPS}`, { token: S.tok.coord, headers: { accept: 'text/html', cookie: `jisr_lang=${lang}` } });
+      assert.match(inst.text, new RegExp(`data-testid="staff-ratio">${shown.replace('.', '\\.')}<`), lang);
+    }
     // The director (organization scope) sees the residents: admission granted access.
     const dir = await api('GET', `/api/v1/admissions?institution=${S.org.EPS}`, S.tok.dirE);
     assert.equal(dir.body.items.length, 3, dir.where);
@@ -503,12 +516,12 @@ describe('admissions', () => {
       person_id: teen.id, institution_id: S.org.EPS, admitted_on: daysFromNow(-2), reason: 'referral', over_capacity_reason: 'Plein' });
     assert.equal(r.status, 201, r.where);
     for (const who of ['coord', 'dirE']) {
-      const alerts = await api('GET', '/api/v1/alerts', S.tok[who]);
+      const alerts = await api('GET', '/api/v1/alerts?limit=500', S.tok[who]);
       assert.ok(alerts.body.items.some((a) => a.kind === 'turning_18' && a.person_id === teen.id), `${who}: ${alerts.where}`);
     }
-    const mine = await api('GET', '/api/v1/alerts?mine=true', S.tok.dirE);
+    const mine = await api('GET', '/api/v1/alerts?mine=true&limit=500', S.tok.dirE);
     assert.ok(mine.body.items.some((a) => a.kind === 'turning_18' && a.person_id === teen.id), 'children of my institution');
-    const far = await api('GET', '/api/v1/alerts', S.tok.swR);
+    const far = await api('GET', '/api/v1/alerts?limit=500', S.tok.swR);
     assert.ok(!far.body.items.some((a) => a.person_id === teen.id));
   });
 });

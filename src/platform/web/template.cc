@@ -42,8 +42,12 @@ std::runtime_error error_at(const std::string& what, std::size_t offset) {
   return std::runtime_error(what + " at " + std::to_string(offset));
 }
 
+// An empty string is false too (as in mustache.js; kainjow took it for true): the pages pass
+// "" for a value that is not there, and `{{#x}} — {{x}}{{/x}}` must then show nothing rather
+// than a dangling label or dash.
 bool is_false(const nlohmann::json& v) {
-  return v.is_null() || (v.is_boolean() && !v.get<bool>()) || (v.is_array() && v.empty());
+  return v.is_null() || (v.is_boolean() && !v.get<bool>()) || (v.is_array() && v.empty()) ||
+         (v.is_string() && v.get_ref<const std::string&>().empty());
 }
 
 // The rendering of one template: the output, where the current line starts in it and

@@ -38,6 +38,9 @@ mstch::data to_data(const nlohmann::json& j) {
       return d;
     }
     case nlohmann::json::value_t::string:
+      // Our one difference from kainjow: an empty string is false in sections (template.cc).
+      if (j.get_ref<const std::string&>().empty())
+        return mstch::data{mstch::data::type::bool_false};
       return mstch::data{j.get<std::string>()};
     case nlohmann::json::value_t::boolean:
       return j.get<bool>() ? mstch::data{mstch::data::type::bool_true}
@@ -131,6 +134,9 @@ TEST(Template, SectionsTruthiness) {
         "[{{#" + n + "}}yes {{.}} {{k}}{{/" + n + "}}][{{^" + n + "}}no {{.}}{{/" + n + "}}]",
         data);
   }
+  // A value that is not there ("") shows neither its label nor a dangling dash.
+  EXPECT_EQ(ours("Open{{#r}} — {{r}}{{/r}}{{^r}}.{{/r}}", {{"r", ""}}), "Open.");
+  EXPECT_EQ(ours("Open{{#r}} — {{r}}{{/r}}{{^r}}.{{/r}}", {{"r", "kafala"}}), "Open — kafala");
   // A null inside shadows the same name outside.
   expect_same("{{#lo}}{{k}}{{#inner}}{{k}}{{/inner}}{{/lo}}",
               {{"lo", {{{"k", "a"}, {"inner", {{"k", nullptr}}}}}}, {"k", "outer"}});

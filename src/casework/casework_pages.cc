@@ -883,6 +883,8 @@ http::Response render_admit(const web::ModuleContext& ctx, const http::Request& 
          {"selected", value_of(values, "institution_id") == o.id}});
   }
   data["institution_options"] = insts;
+  // Say why the list is empty rather than offer a form that cannot be sent.
+  data["no_institution"] = occupancy_ids.empty();
   data["reason_options"] = options(ctx, lang, "admission.reason.", admission_reasons(),
                                    value_of(values, "reason"), true);
   data["over_capacity"] =

@@ -487,6 +487,17 @@ describe('admissions', () => {
     assert.equal(current.body.items.length, 2);
     assert.deepEqual(await registryResidents(S.tok.coord), {
       record: [1, 1, 1], listed: [1, 1], exported: [1, 1], page: [1, 1, 2] }, 'a discharged girl is no longer a resident');
+    // A worker whose scope holds no institution is told so on the form, not left with an
+    // empty list; a worker of the province is not.
+    const orgWorker = addUser('sw-a-org', 'social_worker', `organization:${S.org.A}`, S.org.A);
+    const own = await createPerson(orgWorker, { sex: 'M' });
+    const formFor = async (token, person) => {
+      const f = await request('GET', `/people/${person.id}/admissions/new`, { token, headers: { accept: 'text/html', cookie: 'jisr_lang=fr' } });
+      assert.equal(f.status, 200, f.where);
+      return f.text;
+    };
+    assert.ok((await formFor(orgWorker, own)).includes('data-testid="no-institution"'));
+    assert.ok(!(await formFor(S.tok.swE, boy)).includes('data-testid="no-institution"'));
     // The person's file: no new admission while one is open; the forms' redirects are confirmed.
     const fileOf = async (person, query = '') => {
       const f = await request('GET', `/people/${person.id}${query}`, { token: S.tok.swE, headers: { accept: 'text/html', cookie: 'jisr_lang=fr' } });

@@ -260,6 +260,8 @@ void AccessModule::decorate_layout(const http::Request& request, nlohmann::json&
     can["audit"] = p->can(Action::kAuditRead);
     can["organizations"] = p->can(Action::kOrganizationRead);
     can["casework"] = p->can(Action::kCaseRead);
+    // The referral queues are an organization's: no menu entry to an always empty page.
+    can["referral_queues"] = p->can(Action::kCaseRead) && p->organization_id.has_value();
     can["dedup_review"] = p->can(Action::kPersonDedupReview);
     can["person_merges"] = p->can(Action::kPersonUnmerge);
   }

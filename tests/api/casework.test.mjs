@@ -418,6 +418,13 @@ describe('referrals', () => {
     assert.equal(r.body.status, 'completed');
   });
 
+  test('the menu offers the referral queues to those who belong to an organization', async () => {
+    const home = async (token) => (await request('GET', '/', { token, headers: { accept: 'text/html' } })).text;
+    assert.ok((await home(S.tok.swA)).includes('data-testid="nav-referrals"'), 'a worker of organization A');
+    assert.ok(!(await home(S.tok.coord)).includes('data-testid="nav-referrals"'), 'a provincial coordinator');
+    assert.ok((await home(S.tok.coord)).includes('data-testid="nav-caseload"'), 'who still has the caseload');
+  });
+
   test('declining needs a reason', async () => {
     let r = await api('POST', '/api/v1/referrals', S.tok.swA, { case_id: c.id, to_org: S.org.B, reason: 'Hébergement', consent: true, kind: 'admission' });
     assert.equal(r.status, 201, r.where);

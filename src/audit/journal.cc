@@ -77,8 +77,7 @@ std::string read_range(int fd, const std::string& path, std::uint64_t from, std:
   std::string buf(limit > from ? limit - from : 0, '\0');
   std::size_t got = 0;
   while (got < buf.size()) {
-    const auto n = ::pread(fd, buf.data() + got, buf.size() - got,
-                           static_cast<off_t>(from + got));
+    const auto n = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(from + got));
     if (n < 0) {
       if (errno == EINTR) continue;
       io_fail("cannot read", path);
@@ -93,7 +92,8 @@ std::string read_range(int fd, const std::string& path, std::uint64_t from, std:
 std::string read_header_id(int fd, const std::string& path) {
   const std::string h = read_range(fd, path, 0, journal_format::kHeaderSize);
   if (h.size() != journal_format::kHeaderSize || h.compare(0, 8, kMagic) != 0 || h.back() != '\n') {
-    throw JournalCorrupt("access journal " + path + " has no valid header (corrupt or not a journal)");
+    throw JournalCorrupt("access journal " + path +
+                         " has no valid header (corrupt or not a journal)");
   }
   return h.substr(8, 32);
 }
@@ -211,8 +211,8 @@ Scan read_file(const std::string& path, std::uint64_t from) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) io_fail("cannot stat", path);
   from = std::max<std::uint64_t>(from, kHeaderSize);
-  Scan scan = scan_records(read_range(fd, path, from, static_cast<std::uint64_t>(st.st_size)),
-                           from, path, SIZE_MAX, true, true);
+  Scan scan = scan_records(read_range(fd, path, from, static_cast<std::uint64_t>(st.st_size)), from,
+                           path, SIZE_MAX, true, true);
   scan.id = id;
   return scan;
 }
@@ -326,8 +326,8 @@ void Journal::append(const std::vector<const ReadEntry*>& entries) {
   std::size_t done = 0;
   bool ok = true;
   while (done < buf.size()) {
-    const auto n = ::pwrite(f.fd, buf.data() + done, buf.size() - done,
-                            static_cast<off_t>(f.size + done));
+    const auto n =
+        ::pwrite(f.fd, buf.data() + done, buf.size() - done, static_cast<off_t>(f.size + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ok = false;

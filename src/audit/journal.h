@@ -61,10 +61,10 @@ std::string header(const std::string& id);
 // One record holding `entry` (with its `at`).
 std::string encode(const ReadEntry& entry);
 struct Scan {
-  std::string id;                   // from the header
-  std::vector<ReadEntry> entries;   // whole records from the offset asked for
-  std::uint64_t end = 0;            // offset just past the last whole record read
-  bool torn = false;                // bytes after `end` that are no whole record (dropped)
+  std::string id;                  // from the header
+  std::vector<ReadEntry> entries;  // whole records from the offset asked for
+  std::uint64_t end = 0;           // offset just past the last whole record read
+  bool torn = false;               // bytes after `end` that are no whole record (dropped)
 };
 // Reads the file `path` from byte `from` (kHeaderSize for the first record) up to its end:
 // the header's id and every whole record. A torn last record (a crash during an append)
@@ -121,10 +121,10 @@ class Journal {
   std::mutex ingest_mu_;  // one ingestion at a time; taken before write_mu_
   mutable std::mutex write_mu_;
   std::condition_variable wake_;
-  std::shared_ptr<File> current_;              // guarded by write_mu_
+  std::shared_ptr<File> current_;               // guarded by write_mu_
   std::vector<std::shared_ptr<File>> retired_;  // guarded by write_mu_
-  std::uint64_t next_generation_ = 1;          // guarded by write_mu_
-  std::size_t pending_ = 0;                    // entries appended since the last run
+  std::uint64_t next_generation_ = 1;           // guarded by write_mu_
+  std::size_t pending_ = 0;                     // entries appended since the last run
   bool stopping_ = false;
   std::uint64_t transactions_ = 0;  // guarded by write_mu_
   std::thread ingester_;

@@ -52,8 +52,8 @@ class JournalTest : public testing::MigratedDb {
   std::string write_journal(const std::string& generation, const std::vector<std::string>& ids,
                             const std::string& tail = "") {
     const std::string id = std::string(32, 'a').replace(0, generation.size(), generation);
-    const std::string path = prefix() + "." + std::string(16 - generation.size(), '0') +
-                             generation + "." + id;
+    const std::string path =
+        prefix() + "." + std::string(16 - generation.size(), '0') + generation + "." + id;
     std::ofstream out(path, std::ios::binary);
     out << journal_format::header(id);
     for (const auto& r : ids) out << journal_format::encode(entry(r));
@@ -166,9 +166,7 @@ TEST_F(JournalTest, CrashBeforeIngestionIsRecoveredExactlyOnce) {
   // The same file found again (e.g. a crash between the last commit and the delete) adds
   // nothing: its offset is stored.
   const std::string again = write_journal("5", {"D1", "D2"});
-  {
-    Journal j(*db_, prefix(), no_thread());
-  }
+  { Journal j(*db_, prefix(), no_thread()); }
   EXPECT_EQ(count("SELECT count(*) FROM audit_log"), 32);
   {
     std::ofstream out(again, std::ios::binary);  // same id, same records
@@ -183,9 +181,7 @@ TEST_F(JournalTest, CrashBeforeIngestionIsRecoveredExactlyOnce) {
                  {db::Value(std::string(32, 'a').replace(0, 1, "5")),
                   db::Value(static_cast<std::int64_t>(std::filesystem::file_size(again)))});
   }
-  {
-    Journal j(*db_, prefix(), no_thread());
-  }
+  { Journal j(*db_, prefix(), no_thread()); }
   EXPECT_EQ(count("SELECT count(*) FROM audit_log"), 32);
   EXPECT_TRUE(verify(*db_).ok);
 }
@@ -200,8 +196,10 @@ TEST_F(JournalTest, AtIsTheRecordTime) {
     j.flush();
   }
   auto lease = db_->acquire();
-  EXPECT_EQ(db::text_or(lease->query("SELECT at FROM audit_log WHERE record_id = 'T1'").rows.at(0).at(0), ""),
-            "2020-05-06T07:08:09.000Z");
+  EXPECT_EQ(
+      db::text_or(lease->query("SELECT at FROM audit_log WHERE record_id = 'T1'").rows.at(0).at(0),
+                  ""),
+      "2020-05-06T07:08:09.000Z");
   EXPECT_TRUE(verify(*db_).ok);
 }
 
@@ -213,10 +211,10 @@ TEST_F(JournalTest, RecordGoesToTheJournalNotTheDatabase) {
   auto other = db::open("sqlite:" + db_path(), {});
   const auto version = data_version(*other);
   const std::string before = timeutil::real_now_utc();
-  record(*db_, {std::string("u1"), std::string("amina"), "10.0.0.1", "r1"}, "view", "person",
-         "R1", nullptr);
-  record(*db_, {std::string("u1"), std::string("amina"), "10.0.0.1", "r2"}, "view", "person",
-         "R2", nullptr);
+  record(*db_, {std::string("u1"), std::string("amina"), "10.0.0.1", "r1"}, "view", "person", "R1",
+         nullptr);
+  record(*db_, {std::string("u1"), std::string("amina"), "10.0.0.1", "r2"}, "view", "person", "R2",
+         nullptr);
   EXPECT_EQ(data_version(*other), version) << "a view was committed to the database";
   EXPECT_EQ(count("SELECT count(*) FROM audit_log"), 0);
   ASSERT_EQ(files().size(), 1u);

@@ -14,6 +14,7 @@
 #include "app/migrations.h"
 #include "app/web_app.h"
 #include "audit/audit.h"
+#include "audit/journal.h"
 #include "dedupreview/review_service.h"
 #include "demo/demo_data.h"
 #include "match/dedup.h"
@@ -101,6 +102,9 @@ std::unique_ptr<db::Database> open_and_migrate(const CommonOptions& o) {
   });
   log::info("database_ready", {{"url", std::string_view(db->redacted_url())},
                                {"migrations_applied", static_cast<std::int64_t>(applied)}});
+  // SQLite: the access log of reads goes through a journal; what a crash left in it is
+  // ingested here, before anything is served (a corrupt journal stops start-up).
+  audit::open_journal(*db);
   return db;
 }
 

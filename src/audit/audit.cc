@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/committer.h"
+#include "audit/journal.h"
 #include "platform/util/crypto.h"
 #include "platform/util/time.h"
 
@@ -187,7 +188,7 @@ void append_all(db::Connection& conn, const std::vector<const ReadEntry*>& entri
   for (const ReadEntry* r : entries) {
     e.seq += 1;
     e.prev_hash = std::move(e.hash);
-    e.at = timeutil::real_now_utc();
+    e.at = r->at.empty() ? timeutil::real_now_utc() : r->at;
     e.user_id = r->actor.user_id;
     e.username = r->actor.username;
     e.action = r->action;
@@ -250,7 +251,8 @@ void record(db::Database& db, const Actor& actor, const std::string& action,
     tx.commit();
     return;
   }
-  auto ticket = committer().submit(db, {actor, action, record_type, record_id, details, place});
+  auto ticket = committer().submit(
+      db, {actor, action, record_type, record_id, details, place, timeutil::real_now_utc()});
   if (t_deferred) {
     t_deferred->pending_.push_back(std::move(ticket));
     return;
@@ -322,7 +324,16 @@ std::vector<Entry> list(db::Connection& conn, const Filter& f,
   return out;
 }
 
+std::vector<Entry> list(db::Database& db, const Filter& filter,
+                        std::optional<std::int64_t> before_seq, int limit,
+                        const ScopeCondition& scope) {
+  flush(db);
+  auto lease = db.acquire();
+  return list(*lease, filter, before_seq, limit, scope);
+}
+
 VerifyResult verify(db::Database& db) {
+  flush(db);  // the journal's entries are part of the log
   VerifyResult result;
   auto lease = db.acquire();
   // One snapshot for the entries and the head, so appends running meanwhile are not

@@ -59,11 +59,16 @@ void append(db::Connection& conn, const Actor& actor, const std::string& action,
             const std::string& record_type, const std::optional<std::string>& record_id,
             const nlohmann::json& before, const nlohmann::json& after, const Place& place = {});
 
-// Appends an entry in its own transaction (reads and exports, which have no write
-// transaction of their own), through a group commit (audit/committer.h) with the other
-// entries queued meanwhile. Returns once the entry is durable; while an
-// audit::Deferred is alive on this thread, returns at once and the Deferred's wait() is
-// where the caller waits. Inside a db::Batch on this thread, appends in the batch instead.
+// Appends an entry for a read or an export (which have no write transaction of their own),
+// through a group commit (audit/committer.h) with the other entries queued meanwhile.
+// Returns once the entry is durable; while an audit::Deferred is alive on this thread,
+// returns at once and the Deferred's wait() is where the caller waits. Inside a db::Batch
+// on this thread, appends in the batch instead. The entry's `at` is the time of this call.
+// On an SQLite file database with a journal (audit/journal.h), "durable" means in the
+// journal file, fsynced: the entry reaches audit_log (and gets its seq) at the journal's
+// next ingestion, within about a second, or at once when a reader of the whole log calls
+// flush() (list(Database&), verify()). So seq order is ingestion order, and `at` is not
+// monotonic in seq (a write's entry may precede by seq a view recorded before it).
 void record(db::Database& db, const Actor& actor, const std::string& action,
             const std::string& record_type, const std::optional<std::string>& record_id,
             const nlohmann::json& details, const Place& place = {});
@@ -112,7 +117,14 @@ struct Filter {
 // condition over the columns region_code, province_code and organization_id (the shape of
 // access::scope_condition). Null means every entry.
 using ScopeCondition = std::function<std::string(std::vector<db::Value>& params)>;
+// Reads through `conn` only: entries still in the access journal (views, exports) are not
+// seen. Fine for a record's history of changes (exclude_action "view"); auditors' readers
+// use the overload below.
 std::vector<Entry> list(db::Connection& conn, const Filter& filter,
+                        std::optional<std::int64_t> before_seq, int limit,
+                        const ScopeCondition& scope = nullptr);
+// The same after flush(db) (audit/journal.h): every entry whose record() returned is seen.
+std::vector<Entry> list(db::Database& db, const Filter& filter,
                         std::optional<std::int64_t> before_seq, int limit,
                         const ScopeCondition& scope = nullptr);
 
@@ -123,8 +135,9 @@ struct VerifyResult {
   std::string reason;
 };
 
-// Walks the whole chain in order and checks every link and every hash, and that the head
-// matches the last entry (a truncated tail is detected). Streams: constant memory.
+// Ingests the access journal first (flush), then walks the whole chain in order and checks
+// every link and every hash, and that the head matches the last entry (a truncated tail is
+// detected). Streams: constant memory.
 VerifyResult verify(db::Database& db);
 
 // The hash of an entry given its content and the previous hash. Exposed for tests.

@@ -97,9 +97,8 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx) {
     const auto& p = access::require(r, access::Action::kAuditRead);
     const auto params = web::parse_list_params(r);
     const auto filter = filter_from(r);
-    auto lease = ctx.db.acquire();
     return web::list_response(
-        list(*lease, filter, seq_cursor(params), params.limit + 1, scope_of(p)), params.limit,
+        list(ctx.db, filter, seq_cursor(params), params.limit + 1, scope_of(p)), params.limit,
         [](const auto& e) { return to_json(e); },
         [](const auto& e) { return std::to_string(e.seq); });
   });
@@ -108,8 +107,7 @@ void register_routes(http::Router& router, const web::ModuleContext& ctx) {
     const auto& p = access::require(r, access::Action::kAuditRead);
     const auto params = web::parse_list_params(r);
     const auto filter = filter_from(r);
-    auto lease = ctx.db.acquire();
-    auto entries = list(*lease, filter, seq_cursor(params), params.limit + 1, scope_of(p));
+    auto entries = list(ctx.db, filter, seq_cursor(params), params.limit + 1, scope_of(p));
     const bool more = static_cast<int>(entries.size()) > params.limit;
     if (more) entries.pop_back();
     nlohmann::json rows = nlohmann::json::array();

@@ -8,10 +8,14 @@
 // wakes their callers, while entries queued meanwhile wait for the next leader. No thread of
 // its own: a commit is always done by a caller that needs it.
 //
-// Durability: wait() returns only once the transaction holding the entry has committed
-// (synchronous=FULL on SQLite), or throws the error that prevented it. When a transaction of
-// several entries fails, each entry is tried again alone, so one bad entry fails only its
-// own caller.
+// Durability: wait() returns only once the entry is durable, or throws the error that
+// prevented it. For a database with a journal (audit/journal.h: SQLite kept in a file, once
+// open_journal() was called) the leader appends the batch to the journal file and
+// fdatasyncs it (one write, one fsync, no database transaction: the entries reach audit_log
+// at the journal's next ingestion, where they get their seq). Otherwise (PostgreSQL,
+// in-memory SQLite) it commits them in one write transaction (synchronous=FULL on SQLite);
+// when a transaction of several entries fails, each entry is tried again alone, so one bad
+// entry fails only its own caller.
 #pragma once
 
 #include <condition_variable>
@@ -38,11 +42,14 @@ struct ReadEntry {
   std::optional<std::string> record_id;
   nlohmann::json details;
   Place place;
+  // When it was recorded (timeutil::real_now_utc(), set by record()): the entry's `at`, even
+  // when it reaches audit_log later (the journal). Empty: the time it is written.
+  std::string at;
 };
 
 // Appends `entries` in order inside the caller's open write transaction on `conn` (not in a
-// db::Batch): the chain head is read and written once for all of them. Implemented in
-// audit.cc.
+// db::Batch): the chain head is read and written once for all of them. Each entry's `at` is
+// its ReadEntry::at (the time now when empty). Implemented in audit.cc.
 void append_all(db::Connection& conn, const std::vector<const ReadEntry*>& entries);
 
 // A queued entry; Committer::wait() on it. `done` and `error` are guarded by the
@@ -72,7 +79,7 @@ class Committer {
   void wait(Ticket& ticket);
   // Writes every entry queued so far; later entries are written by submit() itself.
   void stop();
-  // Write transactions committed so far (tests).
+  // Writes done so far: write transactions committed, or journal appends (tests).
   std::uint64_t commits() const;
 
  private:

@@ -20,6 +20,7 @@ class CommitterTest : public testing::MigratedDb {
             "person",
             record_id,
             nullptr,
+            {},
             {}};
   }
   // Counted through a connection of its own: what another process would see.

@@ -204,8 +204,13 @@ describe("a person's services across their cases", () => {
     expectError(await api('GET', `/api/v1/people/${p.id}/services`, S.tok.swR), 404, 'not_found');
     expectError(await api('GET', '/api/v1/people/01JZZZZZZZZZZZZZZZZZZZZZZZ/services', S.tok.coord), 404, 'not_found');
     expectError(await api('GET', `/api/v1/people/${p.id}/services?cursor=@@`, S.tok.coord), 400, 'bad_request');
+    // Views reach audit_log through the access journal (SQLite): reading the log as an
+    // auditor ingests it first.
+    const flush = async () => assert.equal((await api('GET', '/api/v1/audit?limit=1', S.tok.admin)).status, 200);
+    await flush();
     const before = dbRows(`SELECT seq FROM audit_log WHERE action = 'view' AND record_type = 'person' AND record_id = ${sqlString(p.id)}`).length;
     assert.equal((await api('GET', `/api/v1/people/${p.id}/services`, S.tok.coord)).status, 200);
+    await flush();
     const after = dbRows(`SELECT username FROM audit_log WHERE action = 'view' AND record_type = 'person' AND record_id = ${sqlString(p.id)} ORDER BY seq`);
     assert.equal(after.length, before + 1);
     assert.equal(after.at(-1).username, `svc-coord-${SUFFIX}`);

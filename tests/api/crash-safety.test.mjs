@@ -138,14 +138,23 @@ test('SIGKILL during concurrent writes and reads loses no acknowledged registrat
   assert.equal(db.count(`SELECT count(*) FROM people WHERE id IN (${sqlList(created)})`), created.length);
   assert.equal(db.count(`SELECT count(DISTINCT record_id) FROM audit_log WHERE record_type = 'person'
     AND action = 'create' AND record_id IN (${sqlList(created)})`), created.length);
-  // Every acknowledged read of a file has its access-log entry.
-  for (const [id, count] of reads) {
-    const logged = db.count(`SELECT count(*) FROM audit_log WHERE record_type = 'person' AND action = 'view'
-      AND record_id = '${id}'`);
-    assert.ok(logged >= count, `${id}: ${count} reads answered 200, ${logged} access-log entries`);
-  }
+  // On SQLite the reads' entries may still be in the access journal the killed server left:
+  // `jisr audit verify` ingests it first (as a new server would at start-up), exactly once.
   const v = verifyAudit(db.url);
   assert.equal(v.status, 0, v.stdout + v.stderr);
+  // Every acknowledged read of a file has its access-log entry.
+  const logged = new Map();
+  for (const [id, count] of reads) {
+    logged.set(id, db.count(`SELECT count(*) FROM audit_log WHERE record_type = 'person' AND action = 'view'
+      AND record_id = '${id}'`));
+    assert.ok(logged.get(id) >= count, `${id}: ${count} reads answered 200, ${logged.get(id)} access-log entries`);
+  }
+  // Verifying again (the journal already ingested) adds no entry.
+  assert.equal(verifyAudit(db.url).status, 0);
+  for (const [id, n] of logged) {
+    assert.equal(db.count(`SELECT count(*) FROM audit_log WHERE record_type = 'person' AND action = 'view'
+      AND record_id = '${id}'`), n, `${id}: entries added by a second recovery`);
+  }
 
   // A new server on the same database serves the files.
   const again = await startServer(db.url);

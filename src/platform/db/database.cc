@@ -74,13 +74,50 @@ struct Database::State {
   std::uint64_t timeouts_total = 0;
 };
 
-Database::Database(Dialect dialect, std::string redacted_url, PoolOptions options, Factory factory)
+Database::Database(Dialect dialect, std::string redacted_url, PoolOptions options, Factory factory,
+                   std::string file_path)
     : dialect_(dialect),
       redacted_url_(std::move(redacted_url)),
       options_(options),
       factory_(std::move(factory)),
-      state_(std::make_shared<State>()) {
+      state_(std::make_shared<State>()),
+      file_path_(std::move(file_path)) {
   if (options_.size < 1) options_.size = 1;
+}
+
+Database::~Database() {
+  // Newest first, outside the lock: an attachment's destructor may lease connections.
+  while (true) {
+    std::shared_ptr<void> last;
+    {
+      std::lock_guard lock(attachments_mu_);
+      if (attachments_.empty()) break;
+      last = std::move(attachments_.back().second);
+      attachments_.pop_back();
+    }
+    last.reset();
+  }
+}
+
+void Database::attach(const void* key, std::shared_ptr<void> value) {
+  std::shared_ptr<void> old;
+  std::lock_guard lock(attachments_mu_);
+  for (auto& [k, v] : attachments_) {
+    if (k == key) {
+      old = std::move(v);  // destroyed after the lock is released
+      v = std::move(value);
+      return;
+    }
+  }
+  attachments_.emplace_back(key, std::move(value));
+}
+
+std::shared_ptr<void> Database::attachment(const void* key) const {
+  std::lock_guard lock(attachments_mu_);
+  for (const auto& [k, v] : attachments_) {
+    if (k == key) return v;
+  }
+  return nullptr;
 }
 
 Lease Database::acquire() {

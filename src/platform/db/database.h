@@ -20,6 +20,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -151,8 +152,11 @@ class Lease {
 class Database {
  public:
   using Factory = std::function<std::unique_ptr<Connection>()>;
-  Database(Dialect dialect, std::string redacted_url, PoolOptions options, Factory factory);
-  virtual ~Database() = default;
+  // `file_path`: the database's file, for an SQLite database kept in a file (empty otherwise).
+  Database(Dialect dialect, std::string redacted_url, PoolOptions options, Factory factory,
+           std::string file_path = {});
+  // Destroys the attachments first (newest first), while the pool still works.
+  virtual ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
@@ -163,6 +167,15 @@ class Database {
   // the database cannot be reached.
   Lease acquire();
   PoolStats stats() const;
+  // The file of an SQLite database kept in a file; empty for ":memory:" and PostgreSQL.
+  const std::string& sqlite_file() const { return file_path_; }
+
+  // State a module keeps per database (keyed by the address of something of its own), owned
+  // by the Database and destroyed at the start of its destructor, newest first, while
+  // connections can still be leased. attach() stores `value` under `key` (replacing any
+  // earlier one); attachment() returns it, or null. Thread-safe.
+  void attach(const void* key, std::shared_ptr<void> value);
+  std::shared_ptr<void> attachment(const void* key) const;
 
  private:
   friend class Lease;
@@ -174,6 +187,9 @@ class Database {
   PoolOptions options_;
   Factory factory_;
   std::shared_ptr<State> state_;
+  std::string file_path_;
+  mutable std::mutex attachments_mu_;
+  std::vector<std::pair<const void*, std::shared_ptr<void>>> attachments_;
 };
 
 enum class TxMode {

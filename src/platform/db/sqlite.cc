@@ -246,10 +246,13 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const PoolOptions
   PoolOptions effective = options;
   if (path == ":memory:" || path.empty()) effective.size = 1;
   const std::string file = path.empty() ? ":memory:" : path;
-  return std::make_unique<Database>(Dialect::kSqlite, "sqlite:" + file, effective,
-                                    [file, effective]() -> std::unique_ptr<Connection> {
-                                      return std::make_unique<SqliteConnection>(file, effective);
-                                    });
+  const bool in_memory = file == ":memory:" || file.rfind("file::memory:", 0) == 0;
+  return std::make_unique<Database>(
+      Dialect::kSqlite, "sqlite:" + file, effective,
+      [file, effective]() -> std::unique_ptr<Connection> {
+        return std::make_unique<SqliteConnection>(file, effective);
+      },
+      in_memory ? std::string() : file);
 }
 
 }  // namespace jisr::db

@@ -280,6 +280,7 @@ int main(int argc, char** argv) {
       for (const char* suffix : {"", "-wal", "-shm"}) {
         std::filesystem::remove(demo_file + suffix);
       }
+      audit::remove_journal_files(demo_file);  // an earlier demo's reads, if it crashed
       common.db_url = "sqlite:" + demo_file;
       auto db = open_and_migrate(common);
       const auto [host, port] = app::parse_listen(serve.listen);

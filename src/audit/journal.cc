@@ -497,4 +497,17 @@ void flush(db::Database& db) {
   if (auto j = journal_of(db)) j->flush();
 }
 
+std::size_t remove_journal_files(const std::string& sqlite_file) {
+  const std::filesystem::path file(sqlite_file);
+  const std::string prefix = file.filename().string() + "-access-journal.";
+  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& de : std::filesystem::directory_iterator(dir, ec)) {
+    if (de.path().filename().string().rfind(prefix, 0) != 0) continue;
+    if (std::filesystem::remove(de.path(), ec)) ++removed;
+  }
+  return removed;
+}
+
 }  // namespace jisr::audit

@@ -140,5 +140,10 @@ std::shared_ptr<Journal> journal_of(const db::Database& db);
 // Ingests the journal of `db`, if it has one: afterwards audit_log holds every entry whose
 // record() returned. Readers of the whole log call it first.
 void flush(db::Database& db);
+// Deletes the journal files of the SQLite database file `sqlite_file`, for when the database
+// itself is deleted and made again at the same path (`jisr demo`): the new database would
+// otherwise ingest the old one's reads. Returns how many were deleted. Never while a Journal
+// of that file is open.
+std::size_t remove_journal_files(const std::string& sqlite_file);
 
 }  // namespace jisr::audit

@@ -67,6 +67,18 @@ class JournalTest : public testing::MigratedDb {
 };
 
 // Every field written is read back, `at` included.
+TEST_F(JournalTest, RemovingTheFilesOfADeletedDatabase) {
+  write_journal("1", {"P1"});
+  write_journal("2", {"P2"});
+  const std::string other =
+      (dir_ / ("other.db-access-journal.0000000000000001." + std::string(32, 'b'))).string();
+  std::ofstream(other) << "x";
+  ASSERT_EQ(files().size(), 2U);
+  EXPECT_EQ(remove_journal_files(db_path()), 2U);
+  EXPECT_TRUE(files().empty());
+  EXPECT_TRUE(std::filesystem::exists(other)) << "another database's journal is left alone";
+}
+
 TEST_F(JournalTest, RecordsRoundTrip) {
   ReadEntry e = entry("P1", "2026-01-02T03:04:05.678Z");
   e.actor.user_id.reset();

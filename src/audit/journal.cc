@@ -446,23 +446,22 @@ void Journal::flush() {
   ingest(false);
 }
 
-void Journal::stop() {
+void Journal::stop_ingester() {
   {
     std::lock_guard lock(write_mu_);
     stopping_ = true;
   }
   wake_.notify_all();
   if (ingester_.joinable()) ingester_.join();
+}
+
+void Journal::stop() {
+  stop_ingester();
   ingest(true);
 }
 
 void Journal::abandon_for_testing() {
-  {
-    std::lock_guard lock(write_mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (ingester_.joinable()) ingester_.join();
+  stop_ingester();
   std::lock_guard ingesting(ingest_mu_);
   std::lock_guard lock(write_mu_);
   current_.reset();

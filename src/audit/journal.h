@@ -103,6 +103,8 @@ class Journal {
  private:
   struct File;
   void run_ingester();
+  // Tells the ingester thread to end and waits for it (no ingestion of its own).
+  void stop_ingester();
   // Ingests what is appended; `retire_current`: the current file too is set aside and
   // deleted once ingested.
   void ingest(bool retire_current);

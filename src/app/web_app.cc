@@ -295,7 +295,9 @@ http::Response WebApp::error_response(const http::Request& request, int status,
     return pages_->render(request, 404, "errors/not_found", "page.not_found.title", "",
                           {{"path", request.path}});
   }
-  if (status == 403) {  // a refusal, not a fault: no "try again", no reference for support
+  // A refusal, not a fault: no "try again", no reference for support. (A form whose CSRF
+  // token no longer matches is another matter: trying again is the answer.)
+  if (status == 403 && message_key != "error.csrf") {
     return pages_->render(request, 403, "errors/forbidden", "page.forbidden.title", "",
                           {{"message", catalogs_.get(lang, message_key)}});
   }

@@ -814,6 +814,8 @@ describe('sign-in pages', () => {
       const body = bad === undefined ? fields : { ...fields, _csrf: bad };
       const r = await page('POST', action, jar, { form: body });
       assert.equal(r.status, 403, `_csrf=${bad}: ${r.where}`);
+      // An expired form is to be sent again, not a refusal of the account.
+      assert.ok(decodeHtml(r.text).includes(FR['error.csrf']) && !r.text.includes('data-testid="forbidden"'), r.where);
     }
     // The token of the pre-session cookie is not the session's.
     const pre = await page('GET', '/login', new Jar());

@@ -8,6 +8,7 @@
 #include "casework/cases.h"
 #include "casework/input.h"
 #include "person/person.h"
+#include "platform/error.h"
 #include "platform/util/time.h"
 
 namespace jisr::casework {
@@ -166,6 +167,43 @@ std::vector<Alert> alerts_of_kind(db::Connection& conn, const access::Principal&
     }
   }
   return out;
+}
+
+AlertPage alerts_page(db::Connection& conn, const access::Principal& by, bool mine,
+                      const std::string& lang, const std::optional<std::string>& after, int limit) {
+  // The key is "<kind number>:<how many of that kind came before>".
+  std::size_t kind = 0;
+  std::int64_t offset = 0;
+  if (after) {
+    const auto colon = after->find(':');
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no colon");
+      kind = std::stoul(after->substr(0, colon));
+      offset = std::stoll(after->substr(colon + 1));
+    } catch (const std::exception&) {
+      kind = kAlertKinds.size();
+    }
+    if (kind >= kAlertKinds.size() || offset < 0) {
+      throw BadRequest("error.bad_request", {{"cursor", "error.invalid_cursor"}});
+    }
+  }
+  AlertPage page;
+  std::int64_t room = limit;
+  for (; kind < kAlertKinds.size(); ++kind, offset = 0) {
+    // One more than there is room for, to know whether the page ends inside this kind.
+    const std::int64_t want = room;
+    auto some = alerts_of_kind(conn, by, mine, lang, kAlertKinds[kind], {offset, want + 1});
+    const bool more = static_cast<std::int64_t>(some.size()) > want;
+    if (more) some.resize(static_cast<std::size_t>(want));
+    room -= static_cast<std::int64_t>(some.size());
+    page.alerts.insert(page.alerts.end(), std::make_move_iterator(some.begin()),
+                       std::make_move_iterator(some.end()));
+    if (more) {
+      page.next = std::to_string(kind) + ":" + std::to_string(offset + want);
+      break;
+    }
+  }
+  return page;
 }
 
 std::vector<Alert> alerts_for(db::Connection& conn, const access::Principal& by, bool mine,

@@ -54,6 +54,17 @@ std::vector<Alert> alerts_of_kind(db::Connection& conn, const access::Principal&
                                   const std::string& lang, AlertKind kind,
                                   const AlertWindow& window);
 
+// A page of the caller's alerts (GET /api/v1/alerts): the kinds one after the other
+// (kAlertKinds), each in its own order, at most `limit` of them after `after`, the key
+// returned as `next` by the page before (empty for the first page). `next` is empty after the
+// last page. Throws BadRequest (field "cursor") for a key that is not one of ours.
+struct AlertPage {
+  std::vector<Alert> alerts;
+  std::optional<std::string> next;
+};
+AlertPage alerts_page(db::Connection& conn, const access::Principal& by, bool mine,
+                      const std::string& lang, const std::optional<std::string>& after, int limit);
+
 // The caller's alerts (needs case.read; empty otherwise). With `mine`, only what concerns the
 // caller's own caseload (cases owned by or assigned to them, children in their institution).
 // `lang` chooses the script of person names. At most kMaxAlertsPerKind of each kind (the

@@ -413,41 +413,13 @@ void admissions_api(http::Router& router, const web::ModuleContext& ctx) {
     const auto& p = require(r, Action::kCaseRead);
     const bool mine = query_flag(r, "mine");
     const auto params = web::parse_list_params(r);
-    // The kinds one after the other (kAlertKinds), each in its own order. The cursor is
-    // "<kind number>:<how many of that kind came before>".
-    std::size_t kind = 0;
-    std::int64_t offset = 0;
-    if (params.after) {
-      const auto colon = params.after->find(':');
-      try {
-        if (colon == std::string::npos) throw std::invalid_argument("no colon");
-        kind = std::stoul(params.after->substr(0, colon));
-        offset = std::stoll(params.after->substr(colon + 1));
-      } catch (const std::exception&) {
-        kind = kAlertKinds.size();
-      }
-      if (kind >= kAlertKinds.size() || offset < 0) {
-        throw BadRequest("error.bad_request", {{"cursor", "error.invalid_cursor"}});
-      }
-    }
     auto lease = db.acquire();
+    auto page = alerts_page(*lease, p, mine, r.lang, params.after, params.limit);
     nlohmann::json items = nlohmann::json::array();
-    nlohmann::json next = nullptr;
-    std::int64_t room = params.limit;
-    for (; kind < kAlertKinds.size(); ++kind, offset = 0) {
-      // One more than there is room for, to know whether the page ends inside this kind.
-      const std::int64_t want = room;
-      auto some = alerts_of_kind(*lease, p, mine, r.lang, kAlertKinds[kind], {offset, want + 1});
-      const bool more = static_cast<std::int64_t>(some.size()) > want;
-      if (more) some.resize(static_cast<std::size_t>(want));
-      for (const auto& a : some) items.push_back(to_json(a));
-      room -= static_cast<std::int64_t>(some.size());
-      if (more) {
-        next = web::encode_cursor(std::to_string(kind) + ":" + std::to_string(offset + want));
-        break;
-      }
-    }
-    return ok({{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+    for (const auto& a : page.alerts) items.push_back(to_json(a));
+    return ok({{"items", std::move(items)},
+               {"next_cursor", page.next ? nlohmann::json(web::encode_cursor(*page.next))
+                                         : nlohmann::json(nullptr)}});
   });
 }
 

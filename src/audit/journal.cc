@@ -168,6 +168,17 @@ std::string random_id() {
   return std::string(hex, 32);
 }
 
+// The names of the files of `dir` that start with `prefix`, sorted.
+std::vector<std::string> files_named(const std::filesystem::path& dir, const std::string& prefix) {
+  std::vector<std::string> names;
+  for (const auto& de : std::filesystem::directory_iterator(dir)) {
+    std::string name = de.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace
 
 namespace journal_format {
@@ -250,13 +261,7 @@ void Journal::recover() {
   const std::filesystem::path p(prefix_);
   const auto dir = p.parent_path().empty() ? std::filesystem::path(".") : p.parent_path();
   const std::string base = p.filename().string() + ".";
-  std::vector<std::string> names;
-  for (const auto& de : std::filesystem::directory_iterator(dir)) {
-    const std::string name = de.path().filename().string();
-    if (name.rfind(base, 0) == 0) names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());  // by generation (zero-padded)
-  for (const auto& name : names) {
+  for (const auto& name : files_named(dir, base)) {  // by generation (zero-padded)
     const std::string path = (dir / name).string();
     const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd < 0) continue;  // deleted meanwhile by its owner
@@ -498,13 +503,11 @@ void flush(db::Database& db) {
 
 std::size_t remove_journal_files(const std::string& sqlite_file) {
   const std::filesystem::path file(sqlite_file);
-  const std::string prefix = file.filename().string() + "-access-journal.";
   const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
   std::size_t removed = 0;
   std::error_code ec;
-  for (const auto& de : std::filesystem::directory_iterator(dir, ec)) {
-    if (de.path().filename().string().rfind(prefix, 0) != 0) continue;
-    if (std::filesystem::remove(de.path(), ec)) ++removed;
+  for (const auto& name : files_named(dir, file.filename().string() + "-access-journal.")) {
+    if (std::filesystem::remove(dir / name, ec)) ++removed;
   }
   return removed;
 }
